@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.contrib.auth import aauthenticate
+from django.http import HttpRequest
+from ninja import Router
+from ninja.errors import HttpError
+
+from apps.accounts.auth import jwt_auth
+from apps.accounts.models import Classroom, User
+from apps.accounts.schemas import ClassroomOut, MeOut, RefreshIn, TicketOut, TokenIn, TokenPairOut
+from apps.accounts.tokens import InvalidToken, issue_pair, issue_ws_ticket, refresh_pair
+from apps.core.ratelimit import check_rate
+
+router = Router(tags=["auth"])
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+@router.post("/auth/token", response=TokenPairOut, summary="Obtain an access and a refresh token")
+async def obtain_token(request: HttpRequest, payload: TokenIn):
+    await check_rate(f"login:{_client_ip(request)}:{payload.username.lower()}", settings.AUTH_RATE_LIMIT)
+    user = await aauthenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        raise HttpError(401, "Wrong username or password")
+    return issue_pair(user)
+
+
+@router.post("/auth/refresh", response=TokenPairOut, summary="Exchange a refresh token for a new pair")
+async def refresh_token(request: HttpRequest, payload: RefreshIn):
+    await check_rate(f"refresh:{_client_ip(request)}", settings.AUTH_RATE_LIMIT * 6)
+    try:
+        return await refresh_pair(payload.refresh)
+    except InvalidToken as exc:
+        raise HttpError(401, str(exc)) from None
+
+
+@router.post("/auth/ws-ticket", response=TicketOut, auth=jwt_auth, summary="One-time ticket for a websocket")
+async def ws_ticket(request: HttpRequest):
+    return {"ticket": await issue_ws_ticket(request.auth), "expires_in": settings.WS_TICKET_TTL}
+
+
+@router.get("/me", response=MeOut, auth=jwt_auth, summary="The caller's profile")
+async def me(request: HttpRequest):
+    return await User.objects.aget(pk=request.auth.id)
+
+
+@router.get("/classrooms", response=list[ClassroomOut], auth=jwt_auth, summary="Classes the caller can see")
+async def classrooms(request: HttpRequest):
+    qs = Classroom.objects.visible_to(request.auth.id, request.auth.role).prefetch_related("students")
+    return [
+        {"id": c.id, "name": c.name, "teacher_id": c.teacher_id, "student_ids": [s.id for s in c.students.all()]}
+        async for c in qs
+    ]

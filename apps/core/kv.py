@@ -1,0 +1,137 @@
+"""A small async key-value store for the web process's hot paths (token checks, tickets, rate limits, caches).
+
+Django's cache API runs Redis calls through ``sync_to_async(thread_sensitive=True)``, so every request's cache
+access would queue on one shared thread. This module talks to Redis with ``redis.asyncio`` instead (one client per
+event loop) and falls back to an in-process dictionary in the embedded profile. Keys are prefixed with
+``REDIS_PREFIX``.
+"""
+
+import asyncio
+import threading
+import time
+import weakref
+from typing import Protocol
+
+import redis.asyncio as aioredis
+from django.conf import settings
+
+
+class KV(Protocol):
+    async def get(self, key: str) -> str | None: ...
+    async def set(self, key: str, value: str, ttl: float) -> None: ...
+    async def delete(self, key: str) -> bool: ...
+    async def getdel(self, key: str) -> str | None: ...
+    async def incr(self, key: str, ttl: float) -> tuple[int, float]: ...
+    async def ping(self) -> None: ...
+
+
+class MemoryKV:
+    """Process-local store with expiry (embedded profile, single process)."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, tuple[str, float]] = {}
+        self._lock = threading.Lock()
+
+    def _live(self, key: str) -> tuple[str, float] | None:
+        item = self._data.get(key)
+        if item is not None and item[1] <= time.monotonic():
+            del self._data[key]
+            return None
+        return item
+
+    async def get(self, key: str) -> str | None:
+        with self._lock:
+            item = self._live(key)
+            return item[0] if item else None
+
+    async def set(self, key: str, value: str, ttl: float) -> None:
+        with self._lock:
+            self._data[key] = (value, time.monotonic() + ttl)
+
+    async def delete(self, key: str) -> bool:
+        with self._lock:
+            return self._data.pop(key, None) is not None
+
+    async def getdel(self, key: str) -> str | None:
+        with self._lock:
+            item = self._live(key)
+            self._data.pop(key, None)
+            return item[0] if item else None
+
+    async def incr(self, key: str, ttl: float) -> tuple[int, float]:
+        with self._lock:
+            item = self._live(key)
+            value, expires = (int(item[0]) + 1, item[1]) if item else (1, time.monotonic() + ttl)
+            self._data[key] = (str(value), expires)
+            return value, expires - time.monotonic()
+
+    async def ping(self) -> None:
+        return None
+
+
+class RedisKV:
+    """Redis-backed store; one connection pool per event loop (pools cannot cross loops)."""
+
+    def __init__(self, url: str, prefix: str, timeout: float):
+        self.url, self.prefix, self.timeout = url, prefix, timeout
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aioredis.Redis] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _client(self) -> aioredis.Redis:
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None:
+            client = aioredis.Redis.from_url(
+                self.url,
+                decode_responses=True,
+                socket_connect_timeout=self.timeout,
+                socket_timeout=self.timeout,
+                health_check_interval=30,
+            )
+            self._clients[loop] = client
+        return client
+
+    def _k(self, key: str) -> str:
+        return f"{self.prefix}:kv:{key}"
+
+    async def get(self, key: str) -> str | None:
+        return await self._client().get(self._k(key))
+
+    async def set(self, key: str, value: str, ttl: float) -> None:
+        await self._client().set(self._k(key), value, px=max(1, int(ttl * 1000)))
+
+    async def delete(self, key: str) -> bool:
+        return bool(await self._client().delete(self._k(key)))
+
+    async def getdel(self, key: str) -> str | None:
+        return await self._client().getdel(self._k(key))
+
+    async def incr(self, key: str, ttl: float) -> tuple[int, float]:
+        async with self._client().pipeline(transaction=True) as pipe:
+            pipe.incr(self._k(key))
+            pipe.pexpire(self._k(key), max(1, int(ttl * 1000)), nx=True)
+            pipe.pttl(self._k(key))
+            value, _, pttl = await pipe.execute()
+        return int(value), max(pttl, 0) / 1000
+
+    async def ping(self) -> None:
+        await self._client().ping()
+
+
+_store: KV | None = None
+_store_key: tuple[str, str] | None = None
+
+
+def kv() -> KV:
+    """Return the store for the current settings (rebuilt when ``REDIS_URL`` changes, e.g. in tests)."""
+    global _store, _store_key
+    key = (settings.REDIS_URL, settings.REDIS_PREFIX)
+    if _store is None or _store_key != key:
+        _store = (
+            RedisKV(settings.REDIS_URL, settings.REDIS_PREFIX, settings.REDIS_SOCKET_TIMEOUT)
+            if settings.REDIS_URL
+            else MemoryKV()
+        )
+        _store_key = key
+    return _store

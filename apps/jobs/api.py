@@ -1,0 +1,45 @@
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.shortcuts import aget_object_or_404
+from ninja import Query, Router, Schema
+
+from apps.accounts.auth import jwt_auth, require_role
+from apps.jobs import services
+from apps.jobs.models import Job
+from apps.jobs.schemas import JobAccepted, JobOut, SelfTestIn
+
+router = Router(tags=["jobs"], auth=jwt_auth)
+
+
+class JobListQuery(Schema):
+    limit: int = 20
+    offset: int = 0
+
+
+@router.get("/jobs", response=list[JobOut], summary="The caller's recent jobs")
+async def list_jobs(request: HttpRequest, q: Query[JobListQuery]):
+    limit, offset = max(1, min(q.limit, 100)), max(0, q.offset)
+    return [job async for job in Job.objects.for_user(request.auth.id)[offset : offset + limit]]
+
+
+@router.get("/jobs/{uuid:job_id}", response=JobOut, summary="One of the caller's jobs")
+async def get_job(request: HttpRequest, job_id: UUID):
+    return await aget_object_or_404(Job.objects.for_user(request.auth.id), pk=job_id)
+
+
+@router.post(
+    "/jobs/selftest",
+    response={200: JobOut, 202: JobAccepted},
+    summary="Run a CPU-bound self-test job on the workers (staff; used by capacity benchmarks)",
+)
+async def selftest(request: HttpRequest, payload: SelfTestIn):
+    principal = require_role(request, "staff")
+    job = await services.submit(
+        principal.id, "selftest", "selftest.cpu", queue="interactive", params={"work_ms": payload.work_ms}, total=1
+    )
+    if payload.wait:
+        job = await services.wait(job)
+        if job.is_finished:
+            return 200, job
+    return 202, {"job_id": job.id, "status": job.status}

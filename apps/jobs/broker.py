@@ -1,0 +1,100 @@
+"""The Dramatiq broker for this process, chosen by settings, and enqueueing by actor name.
+
+Apps enqueue work by actor *name* (``enqueue("selftest.cpu", "interactive", job_id=...)``) so they never import
+``actors/``; the worker processes import ``actors`` and run them. With ``REDIS_URL`` the Redis broker is used; without
+it an in-memory broker whose worker runs inside the web process (``EMBEDDED_WORKER``).
+"""
+
+import logging
+import time
+from collections.abc import Iterable
+
+import dramatiq
+import redis
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import (
+    AgeLimit,
+    Callbacks,
+    CurrentMessage,
+    Pipelines,
+    Retries,
+    ShutdownNotifications,
+    TimeLimit,
+)
+from django.conf import settings
+from prometheus_client.core import GaugeMetricFamily, Metric
+
+from apps.jobs.middleware import ActorMetrics, CloseDbConnections, FailJobWhenExhausted
+
+logger = logging.getLogger(__name__)
+
+
+def setup_broker() -> dramatiq.Broker:
+    """Create and install the broker for the current settings, declaring every queue."""
+    # after_* hooks run in reverse order: FailJobWhenExhausted sits before Retries so it sees ``message.failed``.
+    middleware = [
+        FailJobWhenExhausted(),
+        AgeLimit(),
+        TimeLimit(),
+        ShutdownNotifications(),
+        Callbacks(),
+        Pipelines(),
+        Retries(max_retries=settings.JOB_MAX_RETRIES, min_backoff=500, max_backoff=30_000),
+        CurrentMessage(),
+        CloseDbConnections(),
+        ActorMetrics(),
+    ]
+    broker: dramatiq.Broker
+    if settings.REDIS_URL:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL,
+            socket_connect_timeout=settings.REDIS_SOCKET_TIMEOUT,
+            socket_timeout=max(settings.REDIS_SOCKET_TIMEOUT, 5),
+            health_check_interval=30,
+        )
+        broker = RedisBroker(namespace=f"{settings.REDIS_PREFIX}:dramatiq", middleware=middleware, client=client)
+    else:
+        broker = StubBroker(middleware=middleware)
+    for queue in settings.WORKER_QUEUES:
+        broker.declare_queue(queue)
+    dramatiq.set_broker(broker)
+    return broker
+
+
+def enqueue(actor_name: str, queue: str, **kwargs) -> str:
+    """Send a message to ``actor_name`` on ``queue``; return the message id. Blocking I/O: call from a thread."""
+    message = dramatiq.Message(queue_name=queue, actor_name=actor_name, args=(), kwargs=kwargs, options={})
+    return dramatiq.get_broker().enqueue(message).message_id
+
+
+def queue_depths() -> dict[str, int]:
+    """Messages waiting per queue (delayed retries included)."""
+    broker = dramatiq.get_broker()
+    depths = {}
+    for queue in settings.WORKER_QUEUES:
+        if isinstance(broker, RedisBroker):
+            ns = broker.namespace
+            depths[queue] = int(broker.client.llen(f"{ns}:{queue}")) + int(broker.client.llen(f"{ns}:{queue}.DQ"))
+        else:
+            depths[queue] = broker.queues[queue].qsize() if queue in broker.queues else 0
+    return depths
+
+
+def collect_queue_depth() -> Iterable[Metric]:
+    family = GaugeMetricFamily("queue_depth", "Messages waiting in each Dramatiq queue", labels=["queue"])
+    try:
+        for queue, depth in queue_depths().items():
+            family.add_metric([queue], depth)
+    except Exception:  # the broker being down must not break the whole scrape
+        logger.warning("queue depth unavailable", exc_info=True)
+    yield family
+
+
+def check_broker() -> dict:
+    """Readiness of the broker: a Redis round trip, or the embedded broker's presence."""
+    started = time.perf_counter()
+    broker = dramatiq.get_broker()
+    if isinstance(broker, RedisBroker):
+        broker.client.ping()
+    return {"backend": type(broker).__name__, "ms": round((time.perf_counter() - started) * 1000, 2)}

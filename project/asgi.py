@@ -1,0 +1,24 @@
+"""ASGI entry point: Django for HTTP, Channels for websockets (Origin check, then ticket auth)."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from apps.accounts.ws import OriginValidatorMiddleware, TicketAuthMiddleware  # noqa: E402
+from project.lifespan import BodyLimit, Lifespan  # noqa: E402
+from project.routing import websocket_urlpatterns  # noqa: E402
+
+application = Lifespan(
+    ProtocolTypeRouter(
+        {
+            "http": BodyLimit(django_asgi_app),
+            "websocket": OriginValidatorMiddleware(TicketAuthMiddleware(URLRouter(websocket_urlpatterns))),
+        }
+    )
+)

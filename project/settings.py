@@ -1,0 +1,194 @@
+"""Settings, all read from the environment (see the README's settings table).
+
+Nothing set gives the *embedded* profile: SQLite, local-memory cache, in-memory channel layer and a Dramatiq worker
+inside the web process. ``DATABASE_URL`` and ``REDIS_URL`` give the *services* profile: MySQL/MariaDB, Redis for
+cache, broker and channel layer, and Dramatiq workers as separate processes.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from project.env import envbool, envchoice, envfloat, envint, envlist, envstr, envurl
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(envstr("DATA_DIR", str(BASE_DIR / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+SHARED_DIR = Path(envstr("SHARED_DIR", str(BASE_DIR.parent / "shared"))).resolve()
+
+DEBUG = envbool("DEBUG", False)
+DATABASE_URL = envurl("DATABASE_URL", {"mysql", "sqlite"})
+REDIS_URL = envurl("REDIS_URL", {"redis", "rediss", "unix"})
+REDIS_PREFIX = envstr("REDIS_PREFIX", "lingua")
+REDIS_SOCKET_TIMEOUT = envfloat("REDIS_SOCKET_TIMEOUT", 2.0, min_value=0.1, max_value=60)
+PROFILE = "services" if (DATABASE_URL and REDIS_URL) else "embedded"
+
+
+def _secret_key() -> str:
+    key = envstr("SECRET_KEY")
+    if key:
+        if len(key) < 32:
+            raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long")
+        return key
+    if PROFILE == "services":
+        raise ImproperlyConfigured("SECRET_KEY must be set in the services profile")
+    # Embedded profile: one random key per checkout, kept so sessions and tokens survive restarts.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+WS_ALLOWED_ORIGINS = envlist("WS_ALLOWED_ORIGINS", [])
+USE_X_FORWARDED_HOST = envbool("USE_X_FORWARDED_HOST", False)
+if envbool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "ninja",
+    "apps.core",
+    "apps.accounts",
+    "apps.jobs",
+]
+
+MIDDLEWARE = [
+    "apps.core.middleware.RequestMetricsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apps.core.middleware.ApiErrorEnvelopeMiddleware",
+]
+
+ROOT_URLCONF = "project.urls"
+ASGI_APPLICATION = "project.asgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "/admin/login/"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+# --- database -------------------------------------------------------------------------------------------------
+if DATABASE_URL:
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
+    if _db["ENGINE"] == "django.db.backends.mysql":
+        _db.setdefault("OPTIONS", {}).update({"charset": "utf8mb4", "connect_timeout": 5})
+        _db.setdefault("TEST", {})["CHARSET"] = "utf8mb4"
+        _db["TEST"]["COLLATION"] = "utf8mb4_unicode_ci"
+    DATABASES = {"default": _db}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "db.sqlite3",
+            "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache, broker, channel layer -------------------------------------------------------------------------------
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_PREFIX,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
+        }
+    }
+    CHANNEL_LAYER_BACKEND = envchoice("CHANNEL_LAYER", "pubsub", {"pubsub", "core"})
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": (
+                "channels_redis.pubsub.RedisPubSubChannelLayer"
+                if CHANNEL_LAYER_BACKEND == "pubsub"
+                else "channels_redis.core.RedisChannelLayer"
+            ),
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{REDIS_PREFIX}:ch"},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lingua"}}
+    CHANNEL_LAYER_BACKEND = "memory"
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Dramatiq: the Redis broker when Redis is configured, otherwise an in-memory broker consumed by a worker that runs
+# inside the web process (EMBEDDED_WORKER).
+EMBEDDED_WORKER = envbool("EMBEDDED_WORKER", not REDIS_URL)
+WORKER_PROCESSES = envint("WORKER_PROCESSES", os.cpu_count() or 1, min_value=1, max_value=256)
+WORKER_THREADS = envint("WORKER_THREADS", 2, min_value=1, max_value=64)
+WORKER_NICE = envint("WORKER_NICE", 10, min_value=0, max_value=19)
+WORKER_QUEUES = envlist("WORKER_QUEUES", ["interactive", "documents", "default"])
+JOB_WAIT_SECONDS = envfloat("JOB_WAIT_SECONDS", 30.0, min_value=0.0, max_value=600)
+JOB_MAX_RETRIES = envint("JOB_MAX_RETRIES", 3, min_value=0, max_value=20)
+
+# --- auth -------------------------------------------------------------------------------------------------------
+JWT_SIGNING_KEY = envstr("JWT_SIGNING_KEY") or SECRET_KEY
+JWT_ACCESS_TTL = envint("JWT_ACCESS_TTL", 15 * 60, min_value=30, max_value=24 * 3600)
+JWT_REFRESH_TTL = envint("JWT_REFRESH_TTL", 7 * 24 * 3600, min_value=60, max_value=90 * 24 * 3600)
+JWT_CACHE_TTL = envint("JWT_CACHE_TTL", 60, min_value=0, max_value=3600)
+WS_TICKET_TTL = envint("WS_TICKET_TTL", 30, min_value=5, max_value=600)
+AUTH_RATE_LIMIT = envint("AUTH_RATE_LIMIT", 10, min_value=1, max_value=10_000)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# --- requests ---------------------------------------------------------------------------------------------------
+MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", 20 * 1024 * 1024, min_value=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MAX_JSON_BYTES", 1024 * 1024, min_value=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+
+# --- observability ----------------------------------------------------------------------------------------------
+LOOP_LAG_INTERVAL = envfloat("LOOP_LAG_INTERVAL", 0.1, min_value=0.01, max_value=10)
+LOG_LEVEL = envchoice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(envstr("STATIC_ROOT", str(DATA_DIR / "static")))
