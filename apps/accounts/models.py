@@ -19,6 +19,13 @@ class User(AbstractUser):
         self.is_staff = self.role == Role.STAFF or self.is_superuser
         super().save(*args, **kwargs)
 
+    # Staff run the platform: the admin is theirs in full (teachers and students never reach it: is_staff False).
+    def has_perm(self, perm, obj=None) -> bool:
+        return (self.is_active and self.role == Role.STAFF) or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        return (self.is_active and self.role == Role.STAFF) or super().has_module_perms(app_label)
+
     def revoke_tokens(self) -> None:
         """Invalidate every access and refresh token issued to this user so far."""
         self.token_version += 1

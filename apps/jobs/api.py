@@ -3,6 +3,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.shortcuts import aget_object_or_404
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 
 from apps.accounts.auth import jwt_auth, require_role
 from apps.jobs import services
@@ -41,5 +42,5 @@ async def selftest(request: HttpRequest, payload: SelfTestIn):
     if payload.wait:
         job = await services.wait(job)
         if job.is_finished:
-            return 200, job
-    return 202, {"job_id": job.id, "status": job.status}
+            return Status(200, job)
+    return Status(202, {"job_id": job.id, "status": job.status})

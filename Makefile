@@ -1,0 +1,67 @@
+# Lingua backend. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+# The test suite runs the services profile against the local MariaDB and Redis.
+TEST_ENV := DATABASE_URL=mysql://root@127.0.0.1:3306/test REDIS_URL=redis://127.0.0.1:6379/15 \
+	REDIS_PREFIX=lingua-test SECRET_KEY=test-secret-key-that-is-long-enough-0123456789 DATA_DIR=$(CURDIR)/var/test
+
+.DEFAULT_GOAL := help
+.PHONY: help install run worker test lint fmt bench services migrate clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml scripts/ensure-system.sh
+	@bash scripts/ensure-system.sh
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install everything (Debian packages included)
+
+migrate: install ## Apply database migrations and create the demo users
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py seed_demo
+
+run: migrate ## Serve on http://$HOST:$PORT (embedded profile; services profile with DATABASE_URL and REDIS_URL)
+	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
+		export PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$(CURDIR)/var/prometheus}; \
+		rm -rf $$PROMETHEUS_MULTIPROC_DIR && mkdir -p $$PROMETHEUS_MULTIPROC_DIR; \
+		PATH=$(CURDIR)/$(BIN):$$PATH exec $(BIN)/honcho -f deploy/Procfile -d $(CURDIR) start; \
+	else \
+		exec $(BIN)/python manage.py serve; \
+	fi
+
+worker: install ## Run the Dramatiq worker processes (services profile: needs REDIS_URL)
+	$(BIN)/python manage.py worker
+
+services: ## Check that MariaDB and Redis answer (start them if installed but stopped)
+	@bash scripts/ensure-services.sh
+
+test: install services ## Run the whole test suite against MariaDB and Redis
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install ## ruff format --check, ruff check, mypy, makemigrations --check
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy apps actors
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+fmt: install ## Format and fix what ruff can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install services ## Benchmarks: ours against the blocking baseline (writes bench/results/*.json)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) var

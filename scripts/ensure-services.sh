@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Make sure MariaDB (127.0.0.1:3306, root without password) and Redis (127.0.0.1:6379) answer; start them when they
+# are installed but stopped; fail with a clear message when they are absent.
+set -uo pipefail
+
+wait_for() {  # wait_for NAME COMMAND...
+  local name=$1; shift
+  for _ in $(seq 1 60); do "$@" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  echo "$name did not come up" >&2; return 1
+}
+
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  if ! command -v redis-server >/dev/null; then
+    echo "Redis is not installed (Debian: apt-get install redis-server) and nothing answers on 127.0.0.1:6379" >&2
+    exit 1
+  fi
+  echo "Starting Redis"
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  wait_for Redis redis-cli -h 127.0.0.1 -p 6379 ping || exit 1
+fi
+
+mysql_ok() { mysql -h 127.0.0.1 -P 3306 -uroot -e "SELECT 1" >/dev/null 2>&1; }
+if ! mysql_ok; then
+  if ! mysqladmin -h 127.0.0.1 ping >/dev/null 2>&1 && ! mysqladmin ping >/dev/null 2>&1; then
+    if [ ! -x /usr/sbin/mariadbd ]; then
+      echo "MariaDB is not installed (Debian: apt-get install mariadb-server) and nothing answers on 127.0.0.1:3306" >&2
+      exit 1
+    fi
+    echo "Starting MariaDB"
+    mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
+    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+    wait_for MariaDB mysqladmin ping || exit 1
+  fi
+  if ! mysql_ok; then
+    # A plain Debian install lets root in through the socket only: allow TCP with an empty password (dev/CI only).
+    mysql -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD(''); \
+      CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY ''; \
+      GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION; FLUSH PRIVILEGES;" || true
+  fi
+  wait_for "MariaDB over TCP as root" mysql_ok || exit 1
+fi
+echo "MariaDB and Redis are up"

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install the Debian packages the Python dependencies build against (mysqlclient needs libmariadb-dev + pkg-config).
+set -euo pipefail
+missing=()
+pkg-config --exists libmariadb 2>/dev/null || pkg-config --exists mysqlclient 2>/dev/null || missing+=(libmariadb-dev)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+command -v gcc >/dev/null || missing+=(gcc)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
+  echo "Missing Debian packages: ${missing[*]} (install them as root: apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo sudo)
+echo "Installing Debian packages: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -1,0 +1,61 @@
+import pytest
+
+from tests.conftest import abearer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def test_health_answers_without_touching_anything(client, django_assert_num_queries):
+    response = await client.get("/api/health")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+async def test_ready_reports_every_component(client):
+    response = await client.get("/api/ready")
+    assert response.status_code == 200
+    components = response.json()["components"]
+    assert set(components) == {"database", "cache", "broker"}
+    assert all(c["ok"] for c in components.values())
+    assert components["database"]["vendor"] == "mysql"
+    assert components["broker"]["backend"] == "RedisBroker"
+
+
+async def test_ready_answers_503_when_redis_is_unreachable(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.REDIS_SOCKET_TIMEOUT = 0.5
+    response = await client.get("/api/ready")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    error = response.json()["error"]
+    assert error["code"] == "service_unavailable" and "cache" in error["message"]
+    components = error["detail"]["components"]
+    assert components["cache"]["ok"] is False and components["database"]["ok"] is True
+
+
+async def test_an_api_call_needing_redis_answers_503_when_it_is_down(client, student, settings):
+    headers = await abearer(student)
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.REDIS_SOCKET_TIMEOUT = 0.5
+    response = await client.get("/api/me", headers=headers)
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "service_unavailable"
+    assert response.headers["Retry-After"]
+
+
+async def test_metrics_export_requests_loop_lag_queues_and_cache(client, student):
+    headers = await abearer(student)
+    await client.get("/api/me", headers=headers)
+    await client.get("/api/me", headers=headers)
+    text = (await client.get("/metrics")).text
+    assert 'http_requests_total{method="GET",route="/api/me",status="200"}' in text
+    assert "http_request_duration_seconds_bucket" in text
+    assert "event_loop_lag_seconds_bucket" in text
+    assert 'queue_depth{queue="interactive"}' in text
+    assert 'cache_requests_total{cache="jwt",result="hit"}' in text
+
+
+async def test_metrics_include_actor_durations(client, staff, worker):
+    response = await client.post("/api/jobs/selftest", json={"work_ms": 5}, headers=await abearer(staff))
+    assert response.status_code == 200
+    text = (await client.get("/metrics")).text
+    assert 'actor_duration_seconds_count{actor="selftest.cpu",outcome="ok"}' in text
