@@ -29,9 +29,12 @@ def job_actor(*, actor_name: str, queue_name: str = "default", **options: Any):
             if job is None:
                 logger.info("job already finished, skipping", extra={"job_id": job_id})
                 return
-            result = fn(job, lambda done, total=None: services.progress(job_id, done, total))
-            services.finish(job_id, result)
 
-        return dramatiq.actor(run, actor_name=actor_name, queue_name=queue_name, **options)
+            def report(done: int, total: int | None = None) -> None:
+                services.progress(job_id, done, total)
+
+            services.finish(job_id, fn(job, report))
+
+        return dramatiq.actor(actor_name=actor_name, queue_name=queue_name, **options)(run)
 
     return decorate

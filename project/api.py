@@ -42,8 +42,7 @@ def on_http_error(request: HttpRequest, exc: HttpError):
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError):
     detail = [
-        {"loc": list(err.get("loc", [])), "msg": err.get("msg", ""), "type": err.get("type", "")}
-        for err in exc.errors
+        {"loc": list(err.get("loc", [])), "msg": err.get("msg", ""), "type": err.get("type", "")} for err in exc.errors
     ]
     fields = ", ".join(".".join(str(p) for p in d["loc"][1:] or d["loc"]) for d in detail)
     return error_response(422, f"Invalid request: check {fields}" if fields else "Invalid request", detail=detail)
@@ -74,7 +73,12 @@ def _unavailable(request: HttpRequest, exc: Exception):
     return ServiceUnavailable().to_response()
 
 
-for _exc in (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OperationalError, InterfaceError):
+for _exc in (
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    OperationalError,
+    InterfaceError,
+):
     api.add_exception_handler(_exc, _unavailable)
 
 

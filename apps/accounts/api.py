@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
-from apps.accounts.auth import jwt_auth
+from apps.accounts.auth import caller, jwt_auth
 from apps.accounts.models import Classroom, User
 from apps.accounts.schemas import ClassroomOut, MeOut, RefreshIn, TicketOut, TokenIn, TokenPairOut
 from apps.accounts.tokens import InvalidToken, issue_pair, issue_ws_ticket, refresh_pair
@@ -37,18 +37,23 @@ async def refresh_token(request: HttpRequest, payload: RefreshIn):
 
 @router.post("/auth/ws-ticket", response=TicketOut, auth=jwt_auth, summary="One-time ticket for a websocket")
 async def ws_ticket(request: HttpRequest):
-    return {"ticket": await issue_ws_ticket(request.auth), "expires_in": settings.WS_TICKET_TTL}
+    return {"ticket": await issue_ws_ticket(caller(request)), "expires_in": settings.WS_TICKET_TTL}
 
 
 @router.get("/me", response=MeOut, auth=jwt_auth, summary="The caller's profile")
 async def me(request: HttpRequest):
-    return await User.objects.aget(pk=request.auth.id)
+    return await User.objects.aget(pk=caller(request).id)
 
 
 @router.get("/classrooms", response=list[ClassroomOut], auth=jwt_auth, summary="Classes the caller can see")
 async def classrooms(request: HttpRequest):
-    qs = Classroom.objects.visible_to(request.auth.id, request.auth.role).prefetch_related("students")
+    qs = Classroom.objects.visible_to(caller(request).id, caller(request).role).prefetch_related("students")
     return [
-        {"id": c.id, "name": c.name, "teacher_id": c.teacher_id, "student_ids": [s.id for s in c.students.all()]}
+        {
+            "id": c.id,
+            "name": c.name,
+            "teacher_id": c.teacher_id,
+            "student_ids": [s.id for s in c.students.all()],
+        }
         async for c in qs
     ]

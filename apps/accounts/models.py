@@ -46,7 +46,10 @@ class Classroom(models.Model):
 
     name = models.CharField(max_length=120)
     teacher = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="classrooms_taught", limit_choices_to={"role": Role.TEACHER}
+        User,
+        on_delete=models.PROTECT,
+        related_name="classrooms_taught",
+        limit_choices_to={"role": Role.TEACHER},
     )
     students = models.ManyToManyField(
         User, related_name="classrooms", blank=True, limit_choices_to={"role": Role.STUDENT}

@@ -25,7 +25,10 @@ LAG_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1,
 
 HTTP_REQUESTS = Counter("http_requests_total", "HTTP requests by route and status", ["method", "route", "status"])
 HTTP_LATENCY = Histogram(
-    "http_request_duration_seconds", "HTTP request latency by route", ["method", "route"], buckets=LATENCY_BUCKETS
+    "http_request_duration_seconds",
+    "HTTP request latency by route",
+    ["method", "route"],
+    buckets=LATENCY_BUCKETS,
 )
 LOOP_LAG = Histogram("event_loop_lag_seconds", "Delay of the web process's event loop", buckets=LAG_BUCKETS)
 ACTOR_DURATION = Histogram(

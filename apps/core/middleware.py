@@ -87,5 +87,3 @@ def _detail_of(response: HttpResponseBase) -> str | None:
         return None
     detail = body.get("detail") if isinstance(body, dict) else None
     return detail if isinstance(detail, str) else None
-
-

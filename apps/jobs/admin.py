@@ -5,7 +5,16 @@ from apps.jobs.models import Job
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ("id", "kind", "owner", "status", "progress_done", "progress_total", "attempts", "created_at")
+    list_display = (
+        "id",
+        "kind",
+        "owner",
+        "status",
+        "progress_done",
+        "progress_total",
+        "attempts",
+        "created_at",
+    )
     list_filter = ("status", "kind", "created_at")
     search_fields = ("id", "owner__username", "kind")
     date_hierarchy = "created_at"

@@ -5,7 +5,7 @@ from django.shortcuts import aget_object_or_404
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
-from apps.accounts.auth import jwt_auth, require_role
+from apps.accounts.auth import caller, jwt_auth, require_role
 from apps.jobs import services
 from apps.jobs.models import Job
 from apps.jobs.schemas import JobAccepted, JobOut, SelfTestIn
@@ -21,12 +21,12 @@ class JobListQuery(Schema):
 @router.get("/jobs", response=list[JobOut], summary="The caller's recent jobs")
 async def list_jobs(request: HttpRequest, q: Query[JobListQuery]):
     limit, offset = max(1, min(q.limit, 100)), max(0, q.offset)
-    return [job async for job in Job.objects.for_user(request.auth.id)[offset : offset + limit]]
+    return [job async for job in Job.objects.for_user(caller(request).id)[offset : offset + limit]]
 
 
 @router.get("/jobs/{uuid:job_id}", response=JobOut, summary="One of the caller's jobs")
 async def get_job(request: HttpRequest, job_id: UUID):
-    return await aget_object_or_404(Job.objects.for_user(request.auth.id), pk=job_id)
+    return await aget_object_or_404(Job.objects.for_user(caller(request).id), pk=job_id)
 
 
 @router.post(
@@ -37,7 +37,12 @@ async def get_job(request: HttpRequest, job_id: UUID):
 async def selftest(request: HttpRequest, payload: SelfTestIn):
     principal = require_role(request, "staff")
     job = await services.submit(
-        principal.id, "selftest", "selftest.cpu", queue="interactive", params={"work_ms": payload.work_ms}, total=1
+        principal.id,
+        "selftest",
+        "selftest.cpu",
+        queue="interactive",
+        params={"work_ms": payload.work_ms},
+        total=1,
     )
     if payload.wait:
         job = await services.wait(job)

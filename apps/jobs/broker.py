@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import dramatiq
 import redis
+from django.conf import settings
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import (
@@ -22,7 +23,6 @@ from dramatiq.middleware import (
     ShutdownNotifications,
     TimeLimit,
 )
-from django.conf import settings
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from apps.jobs.middleware import ActorMetrics, CloseDbConnections, FailJobWhenExhausted
@@ -64,7 +64,9 @@ def setup_broker() -> dramatiq.Broker:
 
 def enqueue(actor_name: str, queue: str, **kwargs) -> str:
     """Send a message to ``actor_name`` on ``queue``; return the message id. Blocking I/O: call from a thread."""
-    message = dramatiq.Message(queue_name=queue, actor_name=actor_name, args=(), kwargs=kwargs, options={})
+    message: dramatiq.Message = dramatiq.Message(
+        queue_name=queue, actor_name=actor_name, args=(), kwargs=kwargs, options={}
+    )
     return dramatiq.get_broker().enqueue(message).message_id
 
 

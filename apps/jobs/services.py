@@ -31,7 +31,7 @@ async def submit(
     params: dict[str, Any] | None = None,
     total: int | None = None,
 ) -> Job:
-    """Create a queued job and enqueue ``actor_name(job_id=...)``; raise ``ServiceUnavailable`` if the broker is down."""
+    """Create a queued job and enqueue ``actor_name(job_id=...)``; ``ServiceUnavailable`` if the broker is down."""
     job = await Job.objects.acreate(owner_id=owner_id, kind=kind, params=params or {}, progress_total=total)
     try:
         await sync_to_async(broker.enqueue, thread_sensitive=False)(actor_name, queue, job_id=str(job.id))

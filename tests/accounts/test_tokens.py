@@ -74,7 +74,10 @@ async def test_a_tampered_token_is_refused(client, student, staff):
     headers = await abearer(student)
     header, payload, signature = headers["Authorization"].removeprefix("Bearer ").split(".")
     forged = jwt.encode(
-        {**jwt.decode(f"{header}.{payload}.{signature}", options={"verify_signature": False}), "sub": str(staff.pk)},
+        {
+            **jwt.decode(f"{header}.{payload}.{signature}", options={"verify_signature": False}),
+            "sub": str(staff.pk),
+        },
         "not-the-key-not-the-key-not-the-key",
         algorithm="HS256",
     )

@@ -71,7 +71,11 @@ def test_a_bad_setting_stops_the_process_with_a_clear_message(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(DJANGO_SETTINGS_MODULE="project.settings", DATA_DIR=str(tmp_path), JOB_WAIT_SECONDS="soon")
     out = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert out.returncode != 0
     assert "JOB_WAIT_SECONDS='soon' is not a number" in out.stderr
@@ -86,7 +90,11 @@ def test_the_services_profile_refuses_to_start_without_a_secret_key(tmp_path):
         REDIS_URL="redis://127.0.0.1:6379/15",
     )
     out = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert out.returncode != 0
     assert "SECRET_KEY must be set" in out.stderr
