@@ -204,18 +204,15 @@ def verdicts(scenario: Scenario, result: dict) -> list[str]:
     ours, base, t = result["ours"], result["baseline"], scenario.targets
     lines = []
     if "health_p99_ms" in t:
-        lines.append(
-            f"health p99 {ours['health_p99_ms']} ms <= {t['health_p99_ms']} ms: {ours['health_p99_ms'] <= t['health_p99_ms']}"
-        )
+        ok = ours["health_p99_ms"] <= t["health_p99_ms"]
+        lines.append(f"health p99 {ours['health_p99_ms']} ms <= {t['health_p99_ms']} ms: {ok}")
     if "lag_p99_ms" in t:
-        lines.append(
-            f"loop lag p99 <= {ours['lag_p99_ms']} ms (bucket bound) <= {t['lag_p99_ms']} ms: {ours['lag_p99_ms'] <= t['lag_p99_ms']}"
-        )
+        ok = ours["lag_p99_ms"] <= t["lag_p99_ms"]
+        lines.append(f"loop lag p99 <= {ours['lag_p99_ms']} ms (bucket bound) <= {t['lag_p99_ms']} ms: {ok}")
     if "baseline_factor" in t:
         factor = base["health_p99_ms"] / max(ours["health_p99_ms"], 1e-9)
-        lines.append(
-            f"baseline health p99 is {factor:.0f}x ours (target >= {t['baseline_factor']:.0f}x): {factor >= t['baseline_factor']}"
-        )
+        ok = factor >= t["baseline_factor"]
+        lines.append(f"baseline health p99 is {factor:.0f}x ours (target >= {t['baseline_factor']:.0f}x): {ok}")
     lines.append(f"errors ours={ours['errors']} baseline={base['errors']}")
     return lines
 
