@@ -175,7 +175,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 
 # --- observability ----------------------------------------------------------------------------------------------
-LOOP_LAG_INTERVAL = envfloat("LOOP_LAG_INTERVAL", 0.1, min_value=0.01, max_value=10)
+LOOP_LAG_INTERVAL = envfloat("LOOP_LAG_INTERVAL", 0.02, min_value=0.01, max_value=10)
 LOG_LEVEL = envchoice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
 LOGGING = {
     "version": 1,
