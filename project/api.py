@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from apps.accounts.api import router as accounts_router
+from apps.cefr.api import router as cefr_router
 from apps.core.api import router as core_router
 from apps.core.errors import ApiError, ServiceUnavailable, error_response
 from apps.jobs.api import router as jobs_router
@@ -27,6 +28,7 @@ api = NinjaAPI(
 api.add_router("", core_router)
 api.add_router("", accounts_router)
 api.add_router("", jobs_router)
+api.add_router("", cefr_router)
 
 
 @api.exception_handler(ApiError)
@@ -36,6 +38,8 @@ def on_api_error(request: HttpRequest, exc: ApiError):
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError):
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        return error_response(422, "The request body is not valid JSON")
     return error_response(exc.status_code, str(exc))
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.jobs",
+    "apps.cefr",
 ]
 
 MIDDLEWARE = [
@@ -149,7 +150,7 @@ else:
 # inside the web process (EMBEDDED_WORKER).
 EMBEDDED_WORKER = envbool("EMBEDDED_WORKER", not REDIS_URL)
 WORKER_PROCESSES = envint("WORKER_PROCESSES", os.cpu_count() or 1, min_value=1, max_value=256)
-WORKER_THREADS = envint("WORKER_THREADS", 2, min_value=1, max_value=64)
+WORKER_THREADS = envint("WORKER_THREADS", 4, min_value=1, max_value=64)
 WORKER_NICE = envint("WORKER_NICE", 10, min_value=0, max_value=19)
 WORKER_QUEUES = envlist("WORKER_QUEUES", ["interactive", "documents", "default"])
 JOB_WAIT_SECONDS = envfloat("JOB_WAIT_SECONDS", 30.0, min_value=0.0, max_value=600)
@@ -191,4 +192,15 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "/static/"
+SERVE_STATIC = envbool("SERVE_STATIC", True)
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(DATA_DIR / "static")))
+
+# --- CEFR classifier (loaded only in worker processes) -------------------------------------------------------------
+CEFR_MODEL_DIR = Path(envstr("CEFR_MODEL_DIR", str(BASE_DIR / "models" / "cefr-minilm")))
+CEFR_MAX_BATCH = envint("CEFR_MAX_BATCH", 32, min_value=1, max_value=512)
+CEFR_MAX_WAIT_MS = envfloat("CEFR_MAX_WAIT_MS", 10.0, min_value=0.0, max_value=1000)
+CEFR_CACHE_TTL = envint("CEFR_CACHE_TTL", 30 * 24 * 3600, min_value=1)
+CEFR_TIMEOUT = envfloat("CEFR_TIMEOUT", 15.0, min_value=0.1, max_value=300)
+CEFR_TORCH_THREADS = envint("CEFR_TORCH_THREADS", 1, min_value=1, max_value=64)
+CEFR_MAX_TEXTS = envint("CEFR_MAX_TEXTS", 64, min_value=1, max_value=1024)
+CEFR_MAX_CHARS = envint("CEFR_MAX_CHARS", 2000, min_value=10, max_value=100_000)

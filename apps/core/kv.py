@@ -18,6 +18,7 @@ from django.conf import settings
 
 class KV(Protocol):
     async def get(self, key: str) -> str | None: ...
+    async def mget(self, keys: list[str]) -> list[str | None]: ...
     async def set(self, key: str, value: str, ttl: float) -> None: ...
     async def delete(self, key: str) -> bool: ...
     async def getdel(self, key: str) -> str | None: ...
@@ -43,6 +44,9 @@ class MemoryKV:
         with self._lock:
             item = self._live(key)
             return item[0] if item else None
+
+    async def mget(self, keys: list[str]) -> list[str | None]:
+        return [await self.get(key) for key in keys]
 
     async def set(self, key: str, value: str, ttl: float) -> None:
         with self._lock:
@@ -97,6 +101,9 @@ class RedisKV:
 
     async def get(self, key: str) -> str | None:
         return await self._client().get(self._k(key))
+
+    async def mget(self, keys: list[str]) -> list[str | None]:
+        return await self._client().mget([self._k(key) for key in keys]) if keys else []
 
     async def set(self, key: str, value: str, ttl: float) -> None:
         await self._client().set(self._k(key), value, px=max(1, int(ttl * 1000)))

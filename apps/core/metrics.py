@@ -34,6 +34,12 @@ LOOP_LAG = Histogram("event_loop_lag_seconds", "Delay of the web process's event
 ACTOR_DURATION = Histogram(
     "actor_duration_seconds", "Time an actor took per message", ["actor", "outcome"], buckets=LATENCY_BUCKETS
 )
+BATCH_SIZE = Histogram(
+    "model_batch_size",
+    "Texts per forward pass of a micro-batched model",
+    ["model"],
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128),
+)
 CACHE_REQUESTS = Counter("cache_requests_total", "Cache lookups by cache name and result", ["cache", "result"])
 
 _scrape_collectors: list[Callable[[], Iterable[Metric]]] = []

@@ -64,3 +64,8 @@ async def apublish(groups: list[str], event: dict) -> None:
 def publish(groups: list[str], event: dict) -> None:
     """Sync twin of ``apublish`` for actors and other threads."""
     _run(apublish(groups, event))
+
+
+def send(group: str, message: dict) -> None:
+    """Send a raw channel-layer message (with its own ``type``) to a group, from sync code."""
+    _run(get_channel_layer().group_send(group, message))
