@@ -204,3 +204,13 @@ CEFR_TIMEOUT = envfloat("CEFR_TIMEOUT", 15.0, min_value=0.1, max_value=300)
 CEFR_TORCH_THREADS = envint("CEFR_TORCH_THREADS", 1, min_value=1, max_value=64)
 CEFR_MAX_TEXTS = envint("CEFR_MAX_TEXTS", 64, min_value=1, max_value=1024)
 CEFR_MAX_CHARS = envint("CEFR_MAX_CHARS", 2000, min_value=10, max_value=100_000)
+
+# --- OCR (engines loaded only in worker processes) -------------------------------------------------------------------
+OCR_ENGINE = envchoice("OCR_ENGINE", "onnx", {"onnx", "paddle"})
+OCR_THREADS = envint("OCR_THREADS", 1, min_value=1, max_value=64)
+OCR_MAX_UPLOAD_BYTES = envint("OCR_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, min_value=1024)
+OCR_MAX_PIXELS = envint("OCR_MAX_PIXELS", 50_000_000, min_value=10_000)
+OCR_MAX_PAGES = envint("OCR_MAX_PAGES", 200, min_value=1, max_value=10_000)
+OCR_PDF_DPI = envint("OCR_PDF_DPI", 200, min_value=50, max_value=600)
+OCR_WAIT_SECONDS = envfloat("OCR_WAIT_SECONDS", 30.0, min_value=0.0, max_value=600)
+OCR_MAX_IMAGES = envint("OCR_MAX_IMAGES", 50, min_value=1, max_value=1000)
