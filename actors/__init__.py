@@ -12,15 +12,18 @@ import dramatiq
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 django.setup()
 
-from actors import cefr, selftest  # noqa: E402,F401
+from actors import cefr, chat, ocr, selftest  # noqa: E402,F401
 
 
 class WarmUpModels(dramatiq.Middleware):
     """Load the models of the queues this worker consumes when a worker process boots (logs a clear error)."""
 
     def after_worker_boot(self, broker, worker):
-        if not worker.consumer_whitelist or "interactive" in worker.consumer_whitelist:
+        queues = worker.consumer_whitelist or {"cefr", "interactive", "documents"}
+        if "cefr" in queues:
             cefr.warm_up()
+        if queues & {"interactive", "documents"}:
+            ocr.warm_up()
 
 
 dramatiq.get_broker().add_middleware(WarmUpModels())

@@ -45,7 +45,7 @@ def warm_up() -> None:
         pass  # already logged; each request will be answered with the error (the API says 503)
 
 
-@dramatiq.actor(actor_name="cefr.classify", queue_name="interactive", max_retries=0, time_limit=60_000)
+@dramatiq.actor(actor_name="cefr.classify", queue_name="cefr", max_retries=0, time_limit=60_000)
 def classify(texts: list[str], reply_to: str, deadline: float | None = None) -> None:
     if rpc.expired(deadline):
         logger.info("skipping CEFR request nobody waits for", extra={"texts": len(texts)})

@@ -249,7 +249,7 @@ async def main(names: list[str]) -> int:
             logs / "web.log",
         ),
         start(
-            [PY, "manage.py", "worker", "--processes", str(os.cpu_count() or 2), "--threads", "1"],
+            [PY, "manage.py", "worker"],
             env,
             logs / "worker.log",
         ),

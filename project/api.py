@@ -11,9 +11,11 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from apps.accounts.api import router as accounts_router
 from apps.cefr.api import router as cefr_router
+from apps.chat.api import router as chat_router
 from apps.core.api import router as core_router
 from apps.core.errors import ApiError, ServiceUnavailable, error_response
 from apps.jobs.api import router as jobs_router
+from apps.ocr.api import router as ocr_router
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +31,8 @@ api.add_router("", core_router)
 api.add_router("", accounts_router)
 api.add_router("", jobs_router)
 api.add_router("", cefr_router)
+api.add_router("", ocr_router)
+api.add_router("", chat_router)
 
 
 @api.exception_handler(ApiError)

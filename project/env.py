@@ -96,3 +96,22 @@ def _check_range(name: str, value: float, low: float | None, high: float | None)
         raise ImproperlyConfigured(f"{name}={value} is below the minimum {low}")
     if high is not None and value > high:
         raise ImproperlyConfigured(f"{name}={value} is above the maximum {high}")
+
+
+def envpools(name: str, default: str) -> list[dict]:
+    """Worker pools as ``queue[+queue]:processes:threads:nice`` items separated by commas."""
+    raw = envstr(name, "").strip() or default
+    pools = []
+    for item in raw.split(","):
+        parts = item.strip().split(":")
+        if len(parts) != 4:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not queue:processes:threads:nice")
+        queues, *numbers = parts
+        try:
+            processes, threads, nice = (int(n) for n in numbers)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} has a part that is not an integer") from None
+        if not queues or processes < 1 or threads < 1 or not 0 <= nice <= 19:
+            raise ImproperlyConfigured(f"{name}: {item!r} needs queues, processes >= 1, threads >= 1, nice 0-19")
+        pools.append({"queues": queues.split("+"), "processes": processes, "threads": threads, "nice": nice})
+    return pools

@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from project.env import envbool, envchoice, envfloat, envint, envlist, envstr, envurl
+from project.env import envbool, envchoice, envfloat, envint, envlist, envpools, envstr, envurl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.jobs",
     "apps.cefr",
+    "apps.ocr",
+    "apps.chat",
 ]
 
 MIDDLEWARE = [
@@ -149,10 +151,15 @@ else:
 # Dramatiq: the Redis broker when Redis is configured, otherwise an in-memory broker consumed by a worker that runs
 # inside the web process (EMBEDDED_WORKER).
 EMBEDDED_WORKER = envbool("EMBEDDED_WORKER", not REDIS_URL)
-WORKER_PROCESSES = envint("WORKER_PROCESSES", os.cpu_count() or 1, min_value=1, max_value=256)
+# One pool of Dramatiq processes per kind of work, each sized for it (queue:processes:threads:nice). CEFR: one process
+# with many threads so concurrent requests share forward passes; OCR: one single-threaded engine per process and core;
+# PDF pages at a lower priority than interactive images; the web process always at a higher one (nice 0).
+_CORES = os.cpu_count() or 1
+WORKER_POOLS = envpools(
+    "WORKER_POOLS", f"cefr:1:16:5,interactive:{_CORES}:1:10,documents:{_CORES}:1:15,default:1:4:10"
+)
+WORKER_QUEUES = sorted({q for pool in WORKER_POOLS for q in pool["queues"]})
 WORKER_THREADS = envint("WORKER_THREADS", 4, min_value=1, max_value=64)
-WORKER_NICE = envint("WORKER_NICE", 10, min_value=0, max_value=19)
-WORKER_QUEUES = envlist("WORKER_QUEUES", ["interactive", "documents", "default"])
 JOB_WAIT_SECONDS = envfloat("JOB_WAIT_SECONDS", 30.0, min_value=0.0, max_value=600)
 JOB_MAX_RETRIES = envint("JOB_MAX_RETRIES", 3, min_value=0, max_value=20)
 
@@ -191,6 +198,7 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(DATA_DIR / "media")))
 STATIC_URL = "/static/"
 SERVE_STATIC = envbool("SERVE_STATIC", True)
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(DATA_DIR / "static")))
@@ -214,3 +222,18 @@ OCR_MAX_PAGES = envint("OCR_MAX_PAGES", 200, min_value=1, max_value=10_000)
 OCR_PDF_DPI = envint("OCR_PDF_DPI", 200, min_value=50, max_value=600)
 OCR_WAIT_SECONDS = envfloat("OCR_WAIT_SECONDS", 30.0, min_value=0.0, max_value=600)
 OCR_MAX_IMAGES = envint("OCR_MAX_IMAGES", 50, min_value=1, max_value=1000)
+
+# --- chat tutor -------------------------------------------------------------------------------------------------------
+LLM_BASE_URL = envurl("LLM_BASE_URL", {"http", "https"})
+LLM_MODEL = envstr("LLM_MODEL", "gpt-4o-mini")
+LLM_API_KEY = envstr("LLM_API_KEY")
+LLM_TIMEOUT = envfloat("LLM_TIMEOUT", 30.0, min_value=0.1, max_value=600)
+LLM_MAX_RETRIES = envint("LLM_MAX_RETRIES", 1, min_value=0, max_value=10)
+LLM_TEMPERATURE = envfloat("LLM_TEMPERATURE", 0.7, min_value=0.0, max_value=2.0)
+LLM_MAX_TOKENS = envint("LLM_MAX_TOKENS", 300, min_value=16, max_value=8192)
+LLM_HISTORY_TOKENS = envint("LLM_HISTORY_TOKENS", 2000, min_value=100, max_value=200_000)
+CHAT_ANALYSIS_EVERY = envint("CHAT_ANALYSIS_EVERY", 100, min_value=1)
+CHAT_MAX_MESSAGE_CHARS = envint("CHAT_MAX_MESSAGE_CHARS", 2000, min_value=10, max_value=100_000)
+SPEECH_ENGINE = envchoice("SPEECH_ENGINE", "espeak-ng", {"espeak-ng"})
+SPEECH_VOICE = envstr("SPEECH_VOICE", "en-us")
+SPEECH_TIMEOUT = envfloat("SPEECH_TIMEOUT", 20.0, min_value=1, max_value=300)

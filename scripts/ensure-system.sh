@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Install the Debian packages the Python dependencies build against (mysqlclient needs libmariadb-dev + pkg-config).
+# Install the Debian packages the project needs: mysqlclient builds against libmariadb-dev + pkg-config; tutor
+# replies are spoken by espeak-ng.
 set -euo pipefail
 missing=()
 pkg-config --exists libmariadb 2>/dev/null || pkg-config --exists mysqlclient 2>/dev/null || missing+=(libmariadb-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v gcc >/dev/null || missing+=(gcc)
+command -v espeak-ng >/dev/null || missing+=(espeak-ng)  # speech for tutor replies
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
   echo "Missing Debian packages: ${missing[*]} (install them as root: apt-get install ${missing[*]})" >&2

@@ -21,7 +21,7 @@ from apps.jobs import rpc
 
 logger = logging.getLogger(__name__)
 ACTOR = "cefr.classify"
-QUEUE = "interactive"
+QUEUE = "cefr"
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,21 @@ async def submit(
     return job
 
 
+def create_finished(owner_id: int, kind: str, result: Any) -> Job:
+    """A job that is done from the start (its result was already known); no event is sent."""
+    now = timezone.now()
+    return Job.objects.create(
+        owner_id=owner_id,
+        kind=kind,
+        status=JobStatus.DONE,
+        progress_done=1,
+        progress_total=1,
+        result=result,
+        started_at=now,
+        finished_at=now,
+    )
+
+
 async def wait(job: Job, timeout: float | None = None) -> Job:
     """Return the job once finished, or as it stands after ``timeout`` seconds (``JOB_WAIT_SECONDS`` by default).
 

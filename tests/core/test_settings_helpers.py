@@ -72,3 +72,22 @@ def test_it_fails_loudly_when_the_secret_file_is_missing(monkeypatch, tmp_path):
     monkeypatch.setenv("API_KEY_FILE", str(tmp_path / "absent"))
     with pytest.raises(ImproperlyConfigured, match="cannot be read"):
         envstr("API_KEY")
+
+
+def test_it_parses_worker_pools(monkeypatch):
+    from project.env import envpools
+
+    monkeypatch.setenv("POOLS", "cefr:1:16:5, interactive+documents:2:1:10")
+    assert envpools("POOLS", "") == [
+        {"queues": ["cefr"], "processes": 1, "threads": 16, "nice": 5},
+        {"queues": ["interactive", "documents"], "processes": 2, "threads": 1, "nice": 10},
+    ]
+
+
+@pytest.mark.parametrize("raw", ["cefr:1:16", "cefr:x:1:5", "cefr:0:1:5", "cefr:1:1:25", ":1:1:5"])
+def test_it_rejects_malformed_worker_pools(monkeypatch, raw):
+    from project.env import envpools
+
+    monkeypatch.setenv("POOLS", raw)
+    with pytest.raises(ImproperlyConfigured, match="POOLS"):
+        envpools("POOLS", "")

@@ -1,0 +1,90 @@
+from datetime import datetime
+
+from django.conf import settings
+from ninja import Field, Schema
+from pydantic import field_validator
+
+
+class ConversationIn(Schema):
+    topic: str = Field("", max_length=200)
+
+
+class ConversationOut(Schema):
+    id: int
+    topic: str
+    created_at: datetime
+    last_activity_at: datetime
+    learner_message_count: int
+    level: str
+
+
+class MessageIn(Schema):
+    text: str
+
+    @field_validator("text")
+    @classmethod
+    def _check_text(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("the message is empty")
+        if len(text) > settings.CHAT_MAX_MESSAGE_CHARS:
+            raise ValueError(f"the message has {len(text)} characters, the limit is {settings.CHAT_MAX_MESSAGE_CHARS}")
+        return text
+
+
+class CefrOut(Schema):
+    level: str
+    scores: dict[str, float]
+
+
+class TokensOut(Schema):
+    prompt: int | None
+    completion: int | None
+
+
+class MessageOut(Schema):
+    id: int
+    role: str
+    text: str
+    created_at: datetime
+    status: str
+    error: str
+    cefr: CefrOut | None = None
+    model_name: str
+    latency_ms: int | None
+    tokens: TokensOut
+    metadata: dict
+
+    @staticmethod
+    def resolve_cefr(message) -> dict | None:
+        return {"level": message.cefr_level, "scores": message.cefr_scores} if message.cefr_level else None
+
+    @staticmethod
+    def resolve_tokens(message) -> dict:
+        return {"prompt": message.prompt_tokens, "completion": message.completion_tokens}
+
+
+class TurnOut(Schema):
+    message: MessageOut
+    reply: MessageOut
+
+
+class HistoryOut(Schema):
+    messages: list[MessageOut]
+    next_before: int | None
+
+
+class AnalysisOut(Schema):
+    id: int
+    learner_messages: int
+    level: str
+    level_trend: list
+    error_types: list
+    vocabulary: dict
+    recommendations: list
+    source: str
+    created_at: datetime
+
+
+class AudioPending(Schema):
+    job_id: str
+    status: str

@@ -1,0 +1,173 @@
+"""The tutor conversation: save what the learner wrote first, then classify it and ask the tutor concurrently.
+
+Reply tokens are pushed to the conversation's websocket group as they arrive. Every 100th learner message
+(``CHAT_ANALYSIS_EVERY``) starts an analysis job. When the LLM fails or times out, the learner's message stays, the
+reply is marked failed, and ``retry`` asks again.
+"""
+
+import asyncio
+import logging
+import time
+
+import httpx
+import openai
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db.models import Avg, F
+from django.utils import timezone
+from langchain_core.messages import AIMessageChunk
+
+from apps.cefr import services as cefr
+from apps.chat import llm
+from apps.chat.models import LEVELS, Conversation, Message, ReplyStatus, Role
+from apps.chat.tutor import build_prompt
+from apps.core.errors import ApiError, ServiceUnavailable
+from apps.jobs import services as jobs
+
+logger = logging.getLogger(__name__)
+HISTORY_MESSAGES = 40
+
+
+class TutorTimeout(ApiError):
+    """Raised when the tutor's model did not answer within LLM_TIMEOUT; the learner's message is kept."""
+
+    status = 504
+
+
+class TutorUnavailable(ServiceUnavailable):
+    """Raised when the tutor's model answered with an error or could not be reached; the message is kept."""
+
+
+def chat_group(conversation_id: int) -> str:
+    return f"chat.{conversation_id}"
+
+
+async def post_message(conversation: Conversation, text: str) -> tuple[Message, Message]:
+    """Save the learner's message, then classify it and get the tutor's reply concurrently.
+
+    Returns ``(learner message, reply)``. Raises ``TutorTimeout`` (504) or ``TutorUnavailable`` (503) when the model
+    fails; both messages are stored either way (the reply as failed, retryable).
+    """
+    history = await _history(conversation)
+    learner = await Message.objects.acreate(conversation=conversation, role=Role.LEARNER, text=text)
+    await Conversation.objects.filter(pk=conversation.pk).aupdate(
+        learner_message_count=F("learner_message_count") + 1, last_activity_at=timezone.now()
+    )
+    reply = await Message.objects.acreate(
+        conversation=conversation, role=Role.TUTOR, in_reply_to=learner, status=ReplyStatus.PENDING
+    )
+    outcomes = await asyncio.gather(
+        _classify(learner), _answer(conversation, [*history, learner], reply), return_exceptions=True
+    )
+    await _after_turn(conversation)
+    failure = next((o for o in outcomes if isinstance(o, BaseException)), None)
+    if failure is not None:
+        raise failure
+    return learner, reply
+
+
+async def retry(conversation: Conversation, reply: Message) -> tuple[Message, Message]:
+    """Ask the tutor again for a failed reply (and classify the learner's message if that failed too)."""
+    learner = await Message.objects.aget(pk=reply.in_reply_to_id)
+    history = await _history(conversation, before=learner)
+    reply.status, reply.error = ReplyStatus.PENDING, ""
+    await reply.asave(update_fields=["status", "error"])
+    tasks = [_answer(conversation, [*history, learner], reply)]
+    if not learner.cefr_level:
+        tasks.append(_classify(learner))
+    outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+    await _after_turn(conversation, count_milestone=False)
+    failure = next((o for o in outcomes if isinstance(o, BaseException)), None)
+    if failure is not None:
+        raise failure
+    return learner, reply
+
+
+async def _history(conversation: Conversation, before: Message | None = None) -> list[Message]:
+    qs = conversation.messages.filter(status=ReplyStatus.DONE).exclude(text="")
+    if before is not None:
+        qs = qs.filter(id__lt=before.id)
+    recent = [m async for m in qs.order_by("-created_at", "-id")[:HISTORY_MESSAGES]]
+    return recent[::-1]
+
+
+async def _classify(learner: Message) -> None:
+    try:
+        (result,) = await cefr.classify([learner.text])
+    except (ServiceUnavailable, ValueError) as exc:
+        logger.warning("CEFR unavailable for message %s: %s", learner.pk, exc)
+        return  # the level is optional; the conversation goes on
+    learner.cefr_level, learner.cefr_scores = result.level, result.scores
+    learner.cefr_value = sum(LEVELS.index(level) * p for level, p in result.scores.items())
+    await learner.asave(update_fields=["cefr_level", "cefr_scores", "cefr_value"])
+
+
+async def _answer(conversation: Conversation, turns: list[Message], reply: Message) -> None:
+    prompt = build_prompt(conversation.level or None, conversation.topic, turns, settings.LLM_HISTORY_TOKENS)
+    layer, group = get_channel_layer(), chat_group(conversation.pk)
+    started = time.perf_counter()
+    full: AIMessageChunk | None = None
+    try:
+        async with asyncio.timeout(settings.LLM_TIMEOUT):
+            index = 0
+            async for chunk in llm.chat_model().astream(prompt):
+                full = chunk if full is None else full + chunk
+                if chunk.content:
+                    event = {"type": "chat.token", "message_id": reply.pk, "index": index, "token": chunk.content}
+                    await layer.group_send(group, event)
+                    index += 1
+    except (TimeoutError, openai.APITimeoutError, httpx.TimeoutException) as exc:
+        await _fail(reply, group, "The tutor did not answer in time")
+        raise TutorTimeout("The tutor did not answer in time; your message is saved, retry the reply") from exc
+    except (openai.OpenAIError, httpx.HTTPError) as exc:
+        logger.warning("LLM error for conversation %s: %s", conversation.pk, exc)
+        await _fail(reply, group, "The tutor is unavailable")
+        raise TutorUnavailable("The tutor is unavailable; your message is saved, retry the reply") from exc
+    await _complete(reply, full, started, group)
+
+
+async def _complete(reply: Message, full: AIMessageChunk | None, started: float, group: str) -> None:
+    usage = (full.usage_metadata if full is not None else None) or {}
+    meta = dict(full.response_metadata) if full is not None else {}
+    reply.text = str(full.content).strip() if full is not None else ""
+    reply.status = ReplyStatus.DONE
+    reply.latency_ms = int((time.perf_counter() - started) * 1000)
+    reply.model_name = str(meta.get("model_name") or settings.LLM_MODEL)[:100]
+    reply.prompt_tokens, reply.completion_tokens = usage.get("input_tokens"), usage.get("output_tokens")
+    reply.metadata = {"offline": bool(meta.get("offline", llm.is_offline()))}
+    await reply.asave()
+    await get_channel_layer().group_send(group, {"type": "chat.reply", "message_id": reply.pk, "status": "done"})
+
+
+async def _fail(reply: Message, group: str, error: str) -> None:
+    reply.status, reply.error = ReplyStatus.FAILED, error
+    await reply.asave(update_fields=["status", "error"])
+    await get_channel_layer().group_send(group, {"type": "chat.reply", "message_id": reply.pk, "status": "failed"})
+
+
+async def _after_turn(conversation: Conversation, count_milestone: bool = True) -> None:
+    """Refresh the running level; start the analysis on every CHAT_ANALYSIS_EVERY-th learner message."""
+    score = (await Message.objects.filter(conversation=conversation).aaggregate(v=Avg("cefr_value")))["v"]
+    fields = {}
+    if score is not None:
+        fields = {"level_score": score, "level": LEVELS[min(5, max(0, round(score)))]}
+        await Conversation.objects.filter(pk=conversation.pk).aupdate(**fields)
+    fresh = await Conversation.objects.aget(pk=conversation.pk)
+    conversation.level, conversation.level_score = fresh.level, fresh.level_score
+    count = fresh.learner_message_count
+    if count_milestone and count % settings.CHAT_ANALYSIS_EVERY == 0:
+        await _start_analysis(conversation, count)
+
+
+async def _start_analysis(conversation: Conversation, count: int) -> None:
+    try:
+        await jobs.submit(
+            conversation.learner_id,
+            "chat.analysis",
+            "chat.analyse",
+            queue="default",
+            params={"conversation_id": conversation.pk, "learner_messages": count},
+            total=1,
+        )
+    except ServiceUnavailable:
+        logger.error("could not start the analysis of conversation %s at %d messages", conversation.pk, count)

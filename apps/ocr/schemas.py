@@ -1,0 +1,62 @@
+from datetime import datetime
+from uuid import UUID
+
+from ninja import Schema
+
+
+class LineOut(Schema):
+    text: str
+    confidence: float
+    box: list[list[int]]
+
+
+class WordOut(Schema):
+    word: str
+    count: int
+    cefr: str
+
+
+class ImageResultOut(Schema):
+    text: str
+    lines: list[LineOut]
+    words: list[WordOut]
+    engine: str
+    elapsed_ms: float
+    document_id: UUID
+
+
+class DocumentAccepted(Schema):
+    job_id: UUID
+    document_id: UUID
+    status: str
+
+
+class PageOut(Schema):
+    number: int
+    source: str
+    text: str
+    lines: list[LineOut]
+    elapsed_ms: float
+
+
+class DocumentOut(Schema):
+    id: UUID
+    kind: str
+    title: str
+    engine: str
+    page_count: int
+    status: str
+    progress: dict
+    error: str
+    created_at: datetime
+    pages: list[PageOut]
+    words: list[WordOut]
+
+
+class DocumentSummaryOut(Schema):
+    id: UUID
+    kind: str
+    title: str
+    page_count: int
+    status: str
+    created_at: datetime

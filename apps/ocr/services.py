@@ -1,0 +1,164 @@
+"""OCR on the web side: accept uploads, reuse stored results for known content, start and read documents.
+
+Nothing here decodes images or runs an engine: uploads are sniffed and checked from their headers in a worker
+thread (cheap), stored, and recognised by the ``ocr.*`` actors.
+"""
+
+import hashlib
+import io
+import logging
+from dataclasses import dataclass
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import HttpRequest
+
+from apps.jobs import services as jobs
+from apps.jobs.models import JobStatus
+from apps.ocr.errors import CorruptFile, FileTooLarge, UnsupportedMediaType
+from apps.ocr.models import Document, DocumentKind, Page, SourceFile
+
+logger = logging.getLogger(__name__)
+IMAGE_FORMATS = {"png", "jpeg", "webp", "tiff", "bmp"}
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+    format: str
+    sha256: str
+    pages: int
+
+
+async def read_uploads(request: HttpRequest, field: str) -> list[tuple[str, bytes]]:
+    """The uploaded files of multipart ``field`` as ``(name, bytes)``; parsing runs in a thread, not on the loop."""
+
+    def parse() -> list[tuple[str, bytes]]:
+        return [(f.name or "", f.read()) for f in request.FILES.getlist(field)]
+
+    return await sync_to_async(parse, thread_sensitive=False)()
+
+
+def inspect(name: str, data: bytes) -> Upload:
+    """Check one upload by its content (never its name or type); raise 413/415/422 errors for bad files."""
+    from apps.ocr import imaging, pdf
+
+    if len(data) > settings.OCR_MAX_UPLOAD_BYTES:
+        raise FileTooLarge(f"{name or 'The file'} is larger than {settings.OCR_MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    if not data:
+        raise CorruptFile(f"{name or 'The file'} is empty")
+    kind = imaging.sniff(data)
+    if kind is None:
+        raise UnsupportedMediaType(f"{name or 'The file'} is not a PNG, JPEG, WebP, TIFF, BMP image or a PDF")
+    pages = pdf.inspect_pdf(data).page_count if kind == "pdf" else 1
+    if kind != "pdf":
+        _check_image_header(name, data)
+    return Upload(name=name[:255], data=data, format=kind, sha256=hashlib.sha256(data).hexdigest(), pages=pages)
+
+
+async def inspect_all(files: list[tuple[str, bytes]]) -> list[Upload]:
+    return await sync_to_async(lambda: [inspect(n, d) for n, d in files], thread_sensitive=False)()
+
+
+def fingerprint(uploads: list[Upload]) -> str:
+    return hashlib.sha256("\n".join(u.sha256 for u in uploads).encode()).hexdigest()
+
+
+async def start(owner_id: int, kind: str, uploads: list[Upload], title: str = "") -> Document:
+    """Store the uploads as a new document and start recognising it (or copy a stored result of the same content)."""
+    engine = settings.OCR_ENGINE
+    queue = "interactive" if kind == DocumentKind.IMAGE else "documents"
+    total = sum(u.pages for u in uploads)
+    document = await sync_to_async(_create)(owner_id, kind, uploads, engine, title, total)
+    known = await _stored_result(document)
+    if known is not None:
+        await sync_to_async(_copy_result)(known, document)
+        return document
+    document.job = await jobs.submit(owner_id, f"ocr.{kind}", "ocr.document", queue=queue, total=total)
+    await document.asave(update_fields=["job"])
+    return document
+
+
+@transaction.atomic
+def _create(owner_id: int, kind: str, uploads: list[Upload], engine: str, title: str, total: int) -> Document:
+    document = Document.objects.create(
+        owner_id=owner_id,
+        kind=kind,
+        title=title or uploads[0].name,
+        engine=engine,
+        fingerprint=fingerprint(uploads),
+        page_count=total,
+    )
+    for index, upload in enumerate(uploads):
+        source = SourceFile(
+            document=document, index=index, name=upload.name, sha256=upload.sha256, size=len(upload.data)
+        )
+        source.format = upload.format
+        source.file.save(f"{upload.sha256}.{upload.format}", ContentFile(upload.data), save=False)
+        source.save()
+    return document
+
+
+async def _stored_result(document: Document) -> Document | None:
+    """A finished document with the same content and engine, whoever uploaded it (the result is the same)."""
+    return (
+        await Document.objects.filter(
+            fingerprint=document.fingerprint, engine=document.engine, job__status=JobStatus.DONE
+        )
+        .exclude(pk=document.pk)
+        .order_by("created_at")
+        .afirst()
+    )
+
+
+@transaction.atomic
+def _copy_result(known: Document, document: Document) -> None:
+    Page.objects.bulk_create(
+        Page(
+            document=document,
+            number=p.number,
+            source=p.source,
+            text=p.text,
+            lines=p.lines,
+            width=p.width,
+            height=p.height,
+            elapsed_ms=0,
+        )
+        for p in known.pages.all()
+    )
+    document.vocabulary = known.vocabulary
+    document.job = jobs.create_finished(
+        document.owner_id, f"ocr.{document.kind}", {"document_id": str(document.id), "pages": document.page_count}
+    )
+    document.save(update_fields=["vocabulary", "job"])
+    logger.info("reused stored OCR result", extra={"document": str(document.id), "from": str(known.id)})
+
+
+async def result(document: Document) -> dict:
+    """The document's recognised pages and merged vocabulary (the API's document schema)."""
+    pages = [p async for p in document.pages.all()]
+    return {
+        "pages": [
+            {"number": p.number, "source": p.source, "text": p.text, "lines": p.lines, "elapsed_ms": p.elapsed_ms}
+            for p in pages
+        ],
+        "words": document.vocabulary or [],
+    }
+
+
+def _check_image_header(name: str, data: bytes) -> None:
+    """Refuse decompression bombs from the header alone (no pixel is decoded here)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise CorruptFile(f"{name or 'The image'} cannot be read: {exc}") from None
+    except Image.DecompressionBombError:
+        width = height = settings.OCR_MAX_PIXELS
+    if width * height > settings.OCR_MAX_PIXELS:
+        raise FileTooLarge(f"{name or 'The image'} has {width}x{height} pixels, over {settings.OCR_MAX_PIXELS:,}")
