@@ -15,6 +15,7 @@ from apps.chat.api import router as chat_router
 from apps.core.api import router as core_router
 from apps.core.errors import ApiError, ServiceUnavailable, error_response
 from apps.jobs.api import router as jobs_router
+from apps.leveltest.api import router as leveltest_router
 from apps.ocr.api import router as ocr_router
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ api.add_router("", jobs_router)
 api.add_router("", cefr_router)
 api.add_router("", ocr_router)
 api.add_router("", chat_router)
+api.add_router("", leveltest_router)
 
 
 @api.exception_handler(ApiError)

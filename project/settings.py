@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "apps.cefr",
     "apps.ocr",
     "apps.chat",
+    "apps.leveltest",
 ]
 
 MIDDLEWARE = [
@@ -237,3 +238,8 @@ CHAT_MAX_MESSAGE_CHARS = envint("CHAT_MAX_MESSAGE_CHARS", 2000, min_value=10, ma
 SPEECH_ENGINE = envchoice("SPEECH_ENGINE", "espeak-ng", {"espeak-ng"})
 SPEECH_VOICE = envstr("SPEECH_VOICE", "en-us")
 SPEECH_TIMEOUT = envfloat("SPEECH_TIMEOUT", 20.0, min_value=1, max_value=300)
+
+# --- level test -------------------------------------------------------------------------------------------------------
+LEVELTEST_ITEMS = envint("LEVELTEST_ITEMS", 24, min_value=3, max_value=200)
+LEVELTEST_MIN_ANSWERS = envint("LEVELTEST_MIN_ANSWERS", 12, min_value=1, max_value=200)
+LEVELTEST_MAX_WRITING_CHARS = envint("LEVELTEST_MAX_WRITING_CHARS", 5000, min_value=100, max_value=100_000)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.http import HttpRequest
-from django.urls import path
+from django.urls import include, path
 from django.views import defaults
 
 from apps.core.errors import error_response
@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("metrics", metrics, name="metrics"),
+    path("teacher/", include("apps.leveltest.urls")),
 ]
 
 

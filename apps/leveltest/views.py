@@ -1,0 +1,73 @@
+"""Teachers' pages: a class overview and a printable student report (Django sessions, templates)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from apps.accounts.models import Classroom, Role, User
+from apps.leveltest.charts import level_chart
+from apps.leveltest.models import Report
+
+LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+
+
+async def _teacher(request: HttpRequest) -> User:
+    user = await request.auser()
+    if user.role not in (Role.TEACHER, Role.STAFF):
+        raise PermissionDenied("Teachers only")
+    return user
+
+
+def _classes(user: User):
+    qs = Classroom.objects.prefetch_related("students").order_by("name")
+    return qs if user.role == Role.STAFF else qs.filter(teacher=user)
+
+
+async def _reports_of(student_id: int) -> list[Report]:
+    qs = Report.objects.filter(attempt__learner_id=student_id).select_related("attempt").order_by("-created_at")
+    return [r async for r in qs[:20]]
+
+
+def _trend(reports: list[Report]) -> str:
+    if len(reports) < 2:
+        return "new" if reports else ""
+    now, before = LEVELS.index(reports[0].level), LEVELS.index(reports[1].level)
+    return "up" if now > before else "down" if now < before else "same"
+
+
+@login_required(login_url="/teacher/login/")
+async def class_overview(request: HttpRequest) -> HttpResponse:
+    user = await _teacher(request)
+    classes = []
+    async for classroom in _classes(user):
+        rows = []
+        for student in classroom.students.all():
+            reports = await _reports_of(student.pk)
+            rows.append({"student": student, "latest": reports[0] if reports else None, "trend": _trend(reports)})
+        classes.append({"classroom": classroom, "rows": rows})
+    return render(request, "leveltest/class_overview.html", {"classes": classes, "teacher": user})
+
+
+@login_required(login_url="/teacher/login/")
+async def student_report(request: HttpRequest, student_id: int) -> HttpResponse:
+    user = await _teacher(request)
+    allowed = User.objects.filter(pk=student_id, role=Role.STUDENT)
+    if user.role != Role.STAFF:
+        allowed = allowed.filter(classrooms__teacher=user)
+    student = await allowed.distinct().afirst()
+    if student is None:
+        raise Http404("No such student in your classes")
+    reports = await _reports_of(student.pk)
+    wanted = request.GET.get("attempt")
+    report = next((r for r in reports if str(r.attempt_id) == wanted), None) if wanted else None
+    report = report or (reports[0] if reports else None)
+    context = {"student": student, "report": report, "reports": reports, "teacher": user}
+    if report is not None:
+        rows = [(skill.capitalize(), data["level"]) for skill, data in report.skills.items()]
+        rows.append(("Overall", report.level))
+        if report.writing:
+            rows.append(("Writing", report.writing.get("level")))
+        context["chart"] = level_chart(rows)
+        context["right"] = sum(1 for item in report.items if item["correct"])
+    return render(request, "leveltest/student_report.html", context)
