@@ -62,9 +62,8 @@ def page(job_id: str, number: int) -> None:
 
 
 def _recognise(doc: Document, number: int) -> None:
-    from apps.ocr.engines import get_engine
-
     from apps.ocr import imaging, pdf
+    from apps.ocr.engines import get_engine
 
     started = time.perf_counter()
     if doc.kind == DocumentKind.PDF:

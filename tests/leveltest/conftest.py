@@ -24,7 +24,7 @@ async def take_test(client, learner, knows, *, writing: str | None = None, count
     """Answer items as a learner who gets right exactly the items ``knows(item)`` says; return the last progress."""
     headers = await abearer(learner)
     attempt = (await client.post("/api/leveltest/attempts", headers=headers)).json()["id"]
-    progress, thetas = {}, []
+    progress: dict = {}
     while True:
         nxt = (await client.get(f"/api/leveltest/attempts/{attempt}/next", headers=headers)).json()
         if nxt["type"] == "done" or (count is not None and progress.get("answered", 0) >= count):

@@ -32,11 +32,10 @@ class Command(BaseCommand):
 
 def recognise_file(path: Path, engine_name: str) -> dict:
     """Recognise one file; raises ``OSError`` when unreadable and the upload errors for bad content."""
-    from apps.ocr.engines import get_engine
-    from apps.ocr.vocabulary import vocabulary
-
     from apps.ocr import imaging, pdf
+    from apps.ocr.engines import get_engine
     from apps.ocr.services import inspect
+    from apps.ocr.vocabulary import vocabulary
 
     upload = inspect(path.name, path.read_bytes())
     engine = get_engine(engine_name)
