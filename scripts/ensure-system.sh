@@ -7,6 +7,8 @@ pkg-config --exists libmariadb 2>/dev/null || pkg-config --exists mysqlclient 2>
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v gcc >/dev/null || missing+=(gcc)
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)  # speech for tutor replies
+command -v chromium >/dev/null || missing+=(chromium)  # the browser test of the teacher report page
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
   echo "Missing Debian packages: ${missing[*]} (install them as root: apt-get install ${missing[*]})" >&2

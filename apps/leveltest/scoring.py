@@ -4,8 +4,9 @@ Each item's difficulty is fixed by its CEFR level on the logit scale (A1 -2.5, A
 C2 2.5); the probability of a right answer is ``1 / (1 + exp(-(theta - b)))``. After every answer the learner's
 ability ``theta`` is the mean of the posterior (a normal prior N(0, 1.5^2) times the likelihood of the answers so
 far) and its standard error is the posterior's standard deviation, which narrows as answers accumulate. The next
-item is an unanswered one whose difficulty is closest to ``theta`` (the most informative for a Rasch item). A level
-is read off ``theta`` with cut points half-way between the levels' difficulties.
+item is an unanswered one whose difficulty is closest to ``theta`` (the most informative for a Rasch item). The
+level reported is the highest one the learner has mastered: whose items they are predicted to answer right at least
+60% of the time (``theta >= b + 0.405``), so a learner right up to B1 and wrong above is B1, not B2.
 """
 
 import math
@@ -37,10 +38,14 @@ def estimate(answers: Iterable[tuple[str, bool]]) -> tuple[float, float]:
     return mean, math.sqrt(variance)
 
 
+MASTERY = 0.6
+MASTERY_MARGIN = math.log(MASTERY / (1 - MASTERY))  # 0.405 logits above an item's difficulty
+
+
 def level_of(theta: float) -> str:
-    """The CEFR level whose band holds ``theta`` (bands are 1 logit wide, centred on the levels' difficulties)."""
-    index = math.floor(theta + 3)
-    return LEVELS[min(5, max(0, index))]
+    """The highest CEFR level whose items the learner answers right with probability >= MASTERY (A1 at least)."""
+    mastered = [level for level in LEVELS if theta >= DIFFICULTY[level] + MASTERY_MARGIN]
+    return mastered[-1] if mastered else LEVELS[0]
 
 
 def closest_level(theta: float) -> str:

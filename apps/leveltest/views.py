@@ -16,6 +16,7 @@ async def _teacher(request: HttpRequest) -> User:
     user = await request.auser()
     if user.role not in (Role.TEACHER, Role.STAFF):
         raise PermissionDenied("Teachers only")
+    request.user = user  # resolved: templates must not trigger a sync user lookup inside the event loop
     return user
 
 

@@ -54,4 +54,7 @@ def test_the_estimate_moves_with_the_answers():
     up, _ = scoring.estimate([("B1", True)] * 5)
     down, _ = scoring.estimate([("B1", False)] * 5)
     assert down < 0 < up
-    assert scoring.level_of(-10) == "A1" and scoring.level_of(10) == "C2" and scoring.level_of(-0.2) == "B1"
+    assert scoring.level_of(-10) == "A1" and scoring.level_of(10) == "C2" and scoring.level_of(0.0) == "B1"
+    b1 = scoring.DIFFICULTY["B1"]
+    assert scoring.p_correct(scoring.DIFFICULTY["B1"] + scoring.MASTERY_MARGIN, b1) == pytest.approx(0.6)
+    assert scoring.level_of(b1 + 0.41) == "B1" and scoring.level_of(b1 + 0.39) == "A2"
