@@ -1,0 +1,67 @@
+"""The part of recognition every engine shares: upscale small images, run the engine, map back, assemble lines."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from PIL import Image
+
+from apps.ocr.engines import OcrResult
+from apps.ocr.engines.postprocess import Fragment, assemble, clip_box, padded_size, scale_box, upscale_factor
+
+logger = logging.getLogger(__name__)
+
+
+class BaseEngine:
+    """Subclasses set ``name`` and implement ``_fragments`` (text boxes in the given image's coordinates)."""
+
+    name = "base"
+    upscale = True
+
+    def recognize(self, image: Image.Image) -> OcrResult:
+        """Return the image's text lines in reading order, boxes in ``image``'s own pixel coordinates.
+
+        The image is converted to RGB if needed; small images are enlarged first (see ``upscale_factor``).
+        """
+        started = time.perf_counter()
+        if image.mode != "RGB":
+            image = image.convert("RGB")
+        width, height = image.size
+        factor = upscale_factor(width, height) if self.upscale else 1
+        work = image.resize((width * factor, height * factor), Image.Resampling.LANCZOS) if factor > 1 else image
+        work = _pad(work)
+        fragments = self._fragments(work)
+        if factor > 1:
+            fragments = [_unscale(fragment, factor) for fragment in fragments]
+        for fragment in fragments:
+            fragment.box = clip_box(fragment.box, width, height)
+        lines = assemble(fragments)
+        logger.debug(
+            "%s: %d lines from %dx%d (x%d) in %.2fs",
+            self.name,
+            len(lines),
+            width,
+            height,
+            factor,
+            time.perf_counter() - started,
+        )
+        return OcrResult.from_lines(lines, engine=self.name)
+
+    def _fragments(self, image: Image.Image) -> list[Fragment]:
+        raise NotImplementedError
+
+
+def _pad(image: Image.Image) -> Image.Image:
+    """Pad an elongated image on the right/bottom with its own bottom-right colour (paper, usually)."""
+    size = padded_size(*image.size)
+    if size == image.size:
+        return image
+    canvas = Image.new("RGB", size, image.getpixel((image.width - 1, image.height - 1)))
+    canvas.paste(image, (0, 0))
+    return canvas
+
+
+def _unscale(fragment: Fragment, factor: int) -> Fragment:
+    char_x = None if fragment.char_x is None else [None if x is None else x / factor for x in fragment.char_x]
+    return Fragment(fragment.text, fragment.confidence, scale_box(fragment.box, factor), char_x)

@@ -1,0 +1,91 @@
+"""PP-OCRv6 small detection + recognition on onnxruntime, through rapidocr 3.10 and the models its wheel ships.
+
+Every model is given by path (``rapidocr/models/``), so rapidocr never reaches its download code; the recogniser's
+character list is embedded in the ONNX model's metadata, so no dictionary is fetched either. onnxruntime sessions
+are thread-safe and rapidocr's call path keeps no per-call state when called without overrides, so one engine
+serves every thread of a process; each session uses ``threads`` intra-op threads.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PIL import Image
+
+from apps.ocr.engines import EngineUnavailable
+from apps.ocr.engines.base import BaseEngine
+from apps.ocr.engines.postprocess import Fragment
+
+try:
+    import rapidocr
+    from rapidocr import RapidOCR
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise EngineUnavailable(f"the onnx OCR engine needs rapidocr and onnxruntime: {exc}") from exc
+
+logger = logging.getLogger(__name__)
+
+MODELS_DIR = Path(rapidocr.__file__).resolve().parent / "models"
+MODEL_FILES = {
+    "Det": "PP-OCRv6_det_small.onnx",
+    "Rec": "PP-OCRv6_rec_small.onnx",
+    "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+}
+
+
+def model_paths() -> dict[str, Path]:
+    """Return the shipped model file for each stage; raises EngineUnavailable if one is missing."""
+    paths = {stage: MODELS_DIR / name for stage, name in MODEL_FILES.items()}
+    missing = [str(path) for path in paths.values() if not path.is_file()]
+    if missing:
+        raise EngineUnavailable(f"rapidocr model files are missing: {', '.join(missing)}")
+    return paths
+
+
+class OnnxEngine(BaseEngine):
+    """PP-OCRv6 small (rapidocr + onnxruntime); safe to call from several threads at once."""
+
+    name = "onnx"
+
+    def __init__(self, threads: int = 1):
+        params = {
+            "Global.log_level": "warning",
+            "Global.return_word_box": True,
+            "Global.return_single_char_box": True,
+            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        }
+        for stage, path in model_paths().items():
+            params[f"{stage}.model_path"] = str(path)
+        self._ocr = RapidOCR(params=params)
+        # Build the sessions now (rapidocr loads them lazily) so the first request does not pay for it.
+        self._ocr(Image.new("RGB", (64, 32), "white"))
+
+    def _fragments(self, image: Image.Image) -> list[Fragment]:
+        output = self._ocr(image)
+        if output.boxes is None or output.txts is None:
+            return []
+        word_results = (
+            output.word_results if output.word_results and len(output.word_results) == len(output.txts) else None
+        )
+        fragments = []
+        for index, (box, text, score) in enumerate(zip(output.boxes.tolist(), output.txts, output.scores, strict=True)):
+            chars = word_results[index] if word_results else None
+            fragments.append(Fragment(text=text, confidence=float(score), box=box, char_x=_char_centres(text, chars)))
+        return fragments
+
+
+def _char_centres(text: str, chars) -> list[float | None] | None:
+    """Map rapidocr's per-character boxes (non-space characters, in order) onto ``text``'s characters."""
+    if not chars:
+        return None
+    centres = [sum(point[0] for point in box) / len(box) for _, _, box in chars if box is not None]
+    if len(centres) != sum(not ch.isspace() for ch in text):
+        return None
+    iterator = iter(centres)
+    return [None if ch.isspace() else next(iterator) for ch in text]
+
+
+def build(threads: int = 1) -> OnnxEngine:
+    """Return a new ONNX engine using ``threads`` intra-op threads; raises EngineUnavailable without its models."""
+    return OnnxEngine(threads=threads)
