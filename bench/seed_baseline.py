@@ -7,10 +7,18 @@ waits behind it. It samples its own event-loop lag the same way the real service
 """
 
 import asyncio
+import base64
 import json
+import os
 import time
 
-from apps.jobs.selftest import burn_cpu
+import django
+import httpx
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+django.setup()  # for the settings the models read (model folders, engine choice); no database is used
+
+from apps.jobs.selftest import burn_cpu  # noqa: E402
 
 LAG_INTERVAL = 0.1
 _lag_samples: list[tuple[float, float]] = []
@@ -49,6 +57,52 @@ async def selftest(payload: dict) -> dict:
     return {"status": "done", "result": {"primes": primes, "elapsed_ms": (time.perf_counter() - started) * 1000}}
 
 
+_models: dict = {}
+
+
+def _cefr(texts: list[str]) -> list[dict]:
+    from django.conf import settings
+
+    from apps.cefr.model import CefrModel
+
+    if "cefr" not in _models:
+        _models["cefr"] = CefrModel.load(settings.CEFR_MODEL_DIR, threads=1)
+    return _models["cefr"].predict(texts)  # inline, on the event loop: the design we replace
+
+
+async def cefr_classify(payload: dict) -> list[dict]:
+    return [{"text": t, **r} for t, r in zip(payload["texts"], _cefr(payload["texts"]), strict=True)]
+
+
+async def ocr_image(payload: dict) -> dict:
+    from apps.ocr.engines import get_engine
+    from apps.ocr.imaging import open_image
+
+    started = time.perf_counter()
+    result = get_engine().recognize(open_image(base64.b64decode(payload["image"])))  # inline, blocking
+    return {"text": result.text, "elapsed_ms": (time.perf_counter() - started) * 1000}
+
+
+async def chat_message(payload: dict) -> dict:
+    from django.conf import settings
+
+    # Sync HTTP call to the LLM and inline CEFR, both on the event loop, as the old service did.
+    reply = httpx.post(
+        f"{settings.LLM_BASE_URL}/chat/completions",
+        json={"model": settings.LLM_MODEL, "messages": [{"role": "user", "content": payload["text"]}]},
+        timeout=120,
+    ).json()["choices"][0]["message"]["content"]
+    return {"message": {"text": payload["text"], "cefr": _cefr([payload["text"]])[0]}, "reply": {"text": reply}}
+
+
+ROUTES = {
+    "/api/jobs/selftest": selftest,
+    "/api/cefr/classify": cefr_classify,
+    "/api/ocr/image": ocr_image,
+    "/api/chat/message": chat_message,
+}
+
+
 async def app(scope, receive, send):
     global _sampler
     if scope["type"] == "lifespan":
@@ -61,8 +115,8 @@ async def app(scope, receive, send):
     path, method = scope["path"], scope["method"]
     if path == "/api/health":
         return await _respond(send, 200, {"status": "ok"})
-    if path == "/api/jobs/selftest" and method == "POST":
-        return await _respond(send, 200, await selftest(await _read_json(receive)))
+    if path in ROUTES and method == "POST":
+        return await _respond(send, 200, await ROUTES[path](await _read_json(receive)))
     if path == "/bench/lag":
         since = float(dict(p.split("=") for p in scope["query_string"].decode().split("&") if "=" in p)["since"])
         return await _respond(send, 200, [lag for ts, lag in _lag_samples if ts >= since])

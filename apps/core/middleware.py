@@ -51,6 +51,7 @@ class RequestMetricsMiddleware(_AsyncMiddleware):
         elapsed = time.perf_counter() - request._started  # type: ignore[attr-defined]
         HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
         HTTP_LATENCY.labels(request.method, route).observe(elapsed)
+        response["Server-Timing"] = f"app;dur={elapsed * 1000:.2f}"
         return response
 
 

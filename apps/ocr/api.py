@@ -41,6 +41,7 @@ async def ocr_image(request: HttpRequest):
     document = await services.start(caller(request).id, DocumentKind.IMAGE, [upload])
     job = await jobs.wait(document.job, settings.OCR_WAIT_SECONDS)
     if job.status == JobStatus.DONE:
+        document = await Document.objects.aget(pk=document.pk)  # the worker stored the vocabulary meanwhile
         return Status(200, await _image_result(document))
     if job.status == JobStatus.FAILED:
         return await _failure(document)

@@ -5,7 +5,6 @@ thread (cheap), stored, and recognised by the ``ocr.*`` actors.
 """
 
 import hashlib
-import io
 import logging
 from dataclasses import dataclass
 
@@ -17,11 +16,9 @@ from django.http import HttpRequest
 
 from apps.jobs import services as jobs
 from apps.jobs.models import JobStatus
-from apps.ocr.errors import CorruptFile, FileTooLarge, UnsupportedMediaType
 from apps.ocr.models import Document, DocumentKind, Page, SourceFile
 
 logger = logging.getLogger(__name__)
-IMAGE_FORMATS = {"png", "jpeg", "webp", "tiff", "bmp"}
 
 
 @dataclass(frozen=True)
@@ -43,20 +40,17 @@ async def read_uploads(request: HttpRequest, field: str) -> list[tuple[str, byte
 
 
 def inspect(name: str, data: bytes) -> Upload:
-    """Check one upload by its content (never its name or type); raise 413/415/422 errors for bad files."""
+    """Check one upload by its content (never its name or type); raise 413/415/422 errors for bad files.
+
+    Images are checked from their header (size limit, pixel limit against decompression bombs) and PDFs opened
+    (encryption, page count, page sizes); nothing is decoded or rendered here.
+    """
     from apps.ocr import imaging, pdf
 
-    if len(data) > settings.OCR_MAX_UPLOAD_BYTES:
-        raise FileTooLarge(f"{name or 'The file'} is larger than {settings.OCR_MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
-    if not data:
-        raise CorruptFile(f"{name or 'The file'} is empty")
-    kind = imaging.sniff(data)
-    if kind is None:
-        raise UnsupportedMediaType(f"{name or 'The file'} is not a PNG, JPEG, WebP, TIFF, BMP image or a PDF")
+    kind = imaging.check_upload(data, name or None)
+    fmt = imaging.sniff(data) or kind
     pages = pdf.inspect_pdf(data).page_count if kind == "pdf" else 1
-    if kind != "pdf":
-        _check_image_header(name, data)
-    return Upload(name=name[:255], data=data, format=kind, sha256=hashlib.sha256(data).hexdigest(), pages=pages)
+    return Upload(name=name[:255], data=data, format=fmt, sha256=hashlib.sha256(data).hexdigest(), pages=pages)
 
 
 async def inspect_all(files: list[tuple[str, bytes]]) -> list[Upload]:
@@ -147,18 +141,3 @@ async def result(document: Document) -> dict:
         ],
         "words": document.vocabulary or [],
     }
-
-
-def _check_image_header(name: str, data: bytes) -> None:
-    """Refuse decompression bombs from the header alone (no pixel is decoded here)."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise CorruptFile(f"{name or 'The image'} cannot be read: {exc}") from None
-    except Image.DecompressionBombError:
-        width = height = settings.OCR_MAX_PIXELS
-    if width * height > settings.OCR_MAX_PIXELS:
-        raise FileTooLarge(f"{name or 'The image'} has {width}x{height} pixels, over {settings.OCR_MAX_PIXELS:,}")

@@ -1,4 +1,9 @@
-"""Benchmark scenarios are plug-ins: each module here defines ``SCENARIO = Scenario(...)``."""
+"""Benchmark scenarios are plug-ins: each module here defines ``SCENARIO = Scenario(...)``.
+
+A scenario sends ``concurrency`` requests at once, ``rounds`` times (for each entry of ``phases``), against our
+service and against the blocking baseline, while ``/api/health`` is probed. ``variants`` restart our worker pools with
+other settings (e.g. batching off) so both are measured in the same run. ``verdicts`` checks the issue's targets.
+"""
 
 import importlib
 import pkgutil
@@ -7,20 +12,25 @@ from dataclasses import dataclass, field
 
 import httpx
 
-Request = Callable[[httpx.AsyncClient, dict], Awaitable[None]]
+Request = Callable[[httpx.AsyncClient, dict, int], Awaitable[None]]
+Setup = Callable[[httpx.AsyncClient, dict], Awaitable[None]]
+
+
+async def no_setup(client: httpx.AsyncClient, ctx: dict) -> None:
+    return None
 
 
 @dataclass
 class Scenario:
-    """Concurrent ``request`` calls (``concurrency`` at a time, ``rounds`` times) while /api/health is probed."""
-
     name: str
     description: str
     ours: Request
     baseline: Request
-    concurrency: int = 8
-    rounds: int = 5
-    targets: dict[str, float] = field(default_factory=dict)
+    phases: list[tuple[int, int]] = field(default_factory=lambda: [(8, 5)])  # (concurrency, rounds)
+    variants: dict[str, dict[str, str]] = field(default_factory=lambda: {"ours": {}})
+    setup: Setup = no_setup
+    verdicts: Callable[[dict], list[tuple[str, bool]]] = lambda result: []
+    baseline_phases: list[tuple[int, int]] | None = None
 
 
 def load() -> dict[str, Scenario]:

@@ -19,11 +19,15 @@ def sample(name: str) -> bytes:
     return (Path(settings.SHARED_DIR) / "data" / "ocr" / "images" / name).read_bytes()
 
 
-def png_header_only(width: int, height: int) -> bytes:
-    """A PNG whose header claims ``width`` x ``height`` pixels (a decompression bomb's signature)."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    chunk = b"IHDR" + ihdr
-    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_bomb(width: int, height: int) -> bytes:
+    """A small PNG that claims ``width`` x ``height`` pixels of highly compressible data (a decompression bomb)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 1_000_000, 9)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
 
 
 async def upload(client, user, data: bytes, name: str = "page.png", content_type: str = "image/png"):
@@ -68,11 +72,11 @@ async def test_a_file_over_the_limit_is_413(client, student, settings):
     settings.OCR_MAX_UPLOAD_BYTES = 2048
     response = await upload(client, student, sample("tess_phototest.png"))
     assert response.status_code == 413
-    assert "larger than" in response.json()["error"]["message"]
+    assert "the limit is 2,048 bytes" in response.json()["error"]["message"]
 
 
 async def test_a_decompression_bomb_is_refused_from_its_header(client, student):
-    response = await upload(client, student, png_header_only(100_000, 100_000))
+    response = await upload(client, student, png_bomb(100_000, 100_000))
     assert response.status_code == 413
     assert "pixels" in response.json()["error"]["message"]
 

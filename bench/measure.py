@@ -1,0 +1,101 @@
+"""Load driving and the numbers taken from it: latencies, percentiles, loop lag from the metrics."""
+
+import asyncio
+import re
+import statistics
+import time
+
+import httpx
+
+PROBE_INTERVAL = 0.025
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def lag_histogram(metrics_text: str) -> dict[float, float]:
+    return {
+        float(m.group(1)): float(m.group(2))
+        for m in re.finditer(r'^event_loop_lag_seconds_bucket\{le="([^"]+)"\} (\S+)$', metrics_text, re.M)
+    }
+
+
+def histogram_p99(before: dict[float, float], after: dict[float, float]) -> float:
+    """Upper bound of the bucket holding the 99th percentile of the samples taken in between (seconds)."""
+    delta = {le: after.get(le, 0) - before.get(le, 0) for le in after}
+    total = delta.get(float("inf"), 0)
+    for le in sorted(delta):
+        if total and delta[le] >= 0.99 * total:
+            return le
+    return float("nan")
+
+
+async def _probe(client: httpx.AsyncClient, stop: asyncio.Event, latencies: list[float]) -> None:
+    while not stop.is_set():
+        started = time.perf_counter()
+        response = await client.get("/api/health", timeout=300)
+        latencies.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+        await asyncio.sleep(PROBE_INTERVAL)
+
+
+async def drive(base_url: str, request, ctx: dict, concurrency: int, rounds: int, offset: int = 0) -> dict:
+    """Send ``concurrency`` requests at once, ``rounds`` times, probing /api/health meanwhile."""
+    health: list[float] = []
+    work: list[float] = []
+    server: list[float] = []
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=concurrency + 4, max_keepalive_connections=concurrency + 4)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=600) as client:
+        async with httpx.AsyncClient(base_url=base_url) as prober:
+            stop = asyncio.Event()
+            probe = asyncio.create_task(_probe(prober, stop, health))
+            await asyncio.sleep(0.3)
+
+            async def one(i: int) -> None:
+                started = time.perf_counter()
+                try:
+                    timing = await request(client, ctx, offset + i)
+                    work.append((time.perf_counter() - started) * 1000)
+                    if timing is not None:
+                        server.append(timing)
+                except Exception as exc:
+                    errors.append(f"{type(exc).__name__}: {exc}"[:200])
+
+            started = time.perf_counter()
+            for r in range(rounds):
+                await asyncio.gather(*(one(r * concurrency + i) for i in range(concurrency)))
+            elapsed = time.perf_counter() - started
+            stop.set()
+            await probe
+    result = {
+        "concurrency": concurrency,
+        "requests": rounds * concurrency,
+        "errors": len(errors),
+        "elapsed_s": round(elapsed, 2),
+        "throughput_rps": round(len(work) / elapsed, 2),
+        "work_p50_ms": round(pct(work, 50), 1),
+        "work_p99_ms": round(pct(work, 99), 1),
+        "work_max_ms": round(max(work), 1) if work else None,
+        "health_samples": len(health),
+        "health_p50_ms": round(pct(health, 50), 2),
+        "health_p99_ms": round(pct(health, 99), 2),
+        "health_max_ms": round(max(health), 2) if health else None,
+        "health_mean_ms": round(statistics.fmean(health), 2) if health else None,
+    }
+    if server:
+        result["server_p50_ms"] = round(pct(server, 50), 2)
+        result["server_p99_ms"] = round(pct(server, 99), 2)
+    if errors:
+        result["first_errors"] = errors[:3]
+    return result
+
+
+def server_timing(response: httpx.Response) -> float | None:
+    """The ``app`` duration (ms) from the Server-Timing header our service sends."""
+    match = re.search(r"app;dur=([\d.]+)", response.headers.get("server-timing", ""))
+    return float(match.group(1)) if match else None

@@ -1,0 +1,128 @@
+"""The processes a benchmark runs: our web and worker pools (services profile), the baseline, the LLM stand-in."""
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+OURS_PORT, BASELINE_PORT, LLM_PORT = 8101, 8102, 8199
+BENCH_PASSWORD = "bench-password-not-secret"
+LOGS = ROOT / "var" / "bench"
+
+
+def bench_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", "mysql://root@127.0.0.1:3306/lingua_bench"),
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        REDIS_PREFIX="lingua-bench",
+        SECRET_KEY="bench-secret-key-that-is-long-enough-0123456789",
+        DATA_DIR=str(LOGS),
+        PROMETHEUS_MULTIPROC_DIR=str(LOGS / "prometheus"),
+        LOG_LEVEL="WARNING",
+        JOB_WAIT_SECONDS="300",
+        OCR_WAIT_SECONDS="300",
+        CEFR_TIMEOUT="120",
+        LLM_BASE_URL=f"http://127.0.0.1:{LLM_PORT}/v1",
+        LLM_MODEL="bench-llm",
+        LLM_TIMEOUT="60",
+        LLM_MAX_RETRIES="0",
+    )
+    return env
+
+
+def prepare(env: dict[str, str]) -> None:
+    """Create the bench database, migrate, add the bench staff user, empty the metrics folder and Redis."""
+    import MySQLdb
+
+    db = env["DATABASE_URL"].rsplit("/", 1)[1]
+    conn = MySQLdb.connect(host="127.0.0.1", port=3306, user="root", passwd="")
+    conn.cursor().execute(f"DROP DATABASE IF EXISTS `{db}`")
+    conn.cursor().execute(f"CREATE DATABASE `{db}` CHARACTER SET utf8mb4")
+    conn.close()
+    prom = Path(env["PROMETHEUS_MULTIPROC_DIR"])
+    prom.mkdir(parents=True, exist_ok=True)
+    for f in prom.glob("*.db"):
+        f.unlink()
+    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    code = (
+        "from apps.accounts.models import User, Role\n"
+        "u, _ = User.objects.get_or_create(username='bench', defaults={'role': Role.STAFF})\n"
+        f"u.role = Role.STAFF; u.set_password({BENCH_PASSWORD!r}); u.save()\n"
+        "import redis, os; redis.Redis.from_url(os.environ['REDIS_URL']).flushdb()\n"
+    )
+    subprocess.run([PY, "manage.py", "shell", "-v0", "-c", code], cwd=ROOT, env=env, check=True)
+
+
+def _start(argv: list[str], env: dict[str, str], log: str) -> subprocess.Popen:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    out = (LOGS / log).open("a")
+    return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _stop(proc: subprocess.Popen | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+async def wait_ok(url: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if (await client.get(url)).status_code == 200:
+                    return
+            await asyncio.sleep(0.3)
+    raise RuntimeError(f"{url} did not become ready")
+
+
+class Stack:
+    """Starts and stops everything; ``workers(env)`` restarts our worker pools with extra settings."""
+
+    def __init__(self, web_workers: int = 2):
+        self.env = bench_env()
+        self.web_workers = web_workers
+        self.web = self.worker = self.baseline = self.llm = None
+
+    async def start(self, llm_delay: float) -> None:
+        prepare(self.env)
+        self.llm = _start(
+            [PY, "-m", "bench.fake_llm", "--port", str(LLM_PORT), "--delay", str(llm_delay)], self.env, "llm.log"
+        )
+        web = [PY, "-m", "uvicorn", "project.asgi:application", "--port", str(OURS_PORT), "--no-access-log"]
+        self.web = _start([*web, "--workers", str(self.web_workers)], self.env, "web.log")
+        base = [PY, "-m", "uvicorn", "bench.seed_baseline:app", "--port", str(BASELINE_PORT), "--no-access-log"]
+        self.baseline = _start(base, self.env, "baseline.log")
+        await wait_ok(f"http://127.0.0.1:{OURS_PORT}/api/ready")
+        await wait_ok(f"http://127.0.0.1:{BASELINE_PORT}/api/health")
+
+    async def workers(self, overrides: dict[str, str]) -> None:
+        """(Re)start the worker pools with ``overrides`` and wait until their models are loaded."""
+        _stop(self.worker)
+        self.worker = _start([PY, "manage.py", "worker"], {**self.env, **overrides}, "worker.log")
+        await asyncio.sleep(12)  # boot + model warm-up of every pool
+
+    def stop(self) -> None:
+        for proc in (self.worker, self.web, self.baseline, self.llm):
+            _stop(proc)
+
+    async def token(self) -> dict[str, str]:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{OURS_PORT}") as client:
+            response = await client.post("/api/auth/token", json={"username": "bench", "password": BENCH_PASSWORD})
+            response.raise_for_status()
+            return {"Authorization": f"Bearer {response.json()['access']}"}
