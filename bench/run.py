@@ -63,6 +63,8 @@ async def run_scenario(stack: Stack, scenario: Scenario, ctx: dict) -> dict:
     async with httpx.AsyncClient(base_url=BASELINE, timeout=600) as client:
         await scenario.baseline(client, ctx, 0)  # warm-up (the baseline loads its model here)
     result["baseline"] = await run_baseline(scenario, ctx)
+    if "ocr_cpu_s" in ctx:
+        result["cpu_s_per_image"] = round(ctx["ocr_cpu_s"], 3)
     result["checks"] = [{"check": text, "ok": ok} for text, ok in scenario.verdicts(result)]
     return result
 

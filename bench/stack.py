@@ -35,6 +35,7 @@ def bench_env() -> dict[str, str]:
         LLM_MODEL="bench-llm",
         LLM_TIMEOUT="60",
         LLM_MAX_RETRIES="0",
+        RATE_LIMITS="ocr:100000,cefr:100000,chat:100000,leveltest:100000",
     )
     return env
 

@@ -115,3 +115,20 @@ def envpools(name: str, default: str) -> list[dict]:
             raise ImproperlyConfigured(f"{name}: {item!r} needs queues, processes >= 1, threads >= 1, nice 0-19")
         pools.append({"queues": queues.split("+"), "processes": processes, "threads": threads, "nice": nice})
     return pools
+
+
+def envintmap(name: str, default: str) -> dict[str, int]:
+    """``key:int`` pairs separated by commas, e.g. ``cefr:2000,interactive:200``."""
+    raw = envstr(name, "").strip() or default
+    result = {}
+    for item in raw.split(","):
+        key, sep, value = item.strip().partition(":")
+        if not sep or not key:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not key:number")
+        try:
+            result[key] = int(value)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} has a value that is not an integer") from None
+        if result[key] < 1:
+            raise ImproperlyConfigured(f"{name}: {item!r} must be at least 1")
+    return result

@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from project.env import envbool, envchoice, envfloat, envint, envlist, envpools, envstr, envurl
+from project.env import envbool, envchoice, envfloat, envint, envintmap, envlist, envpools, envstr, envurl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -161,6 +161,10 @@ WORKER_POOLS = envpools(
 )
 WORKER_QUEUES = sorted({q for pool in WORKER_POOLS for q in pool["queues"]})
 WORKER_THREADS = envint("WORKER_THREADS", 4, min_value=1, max_value=64)
+# Backpressure: past this many waiting messages, endpoints that would enqueue more answer 503 with Retry-After.
+QUEUE_MAX_DEPTH = envintmap("QUEUE_MAX_DEPTH", "cefr:5000,interactive:200,documents:5000,default:2000")
+# Per-user limits on the heavy endpoints, requests per minute.
+RATE_LIMITS = envintmap("RATE_LIMITS", "ocr:30,cefr:300,chat:60,leveltest:120")
 JOB_WAIT_SECONDS = envfloat("JOB_WAIT_SECONDS", 30.0, min_value=0.0, max_value=600)
 JOB_MAX_RETRIES = envint("JOB_MAX_RETRIES", 3, min_value=0, max_value=20)
 

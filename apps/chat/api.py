@@ -21,6 +21,7 @@ from apps.chat.schemas import (
     TurnOut,
 )
 from apps.core.errors import Conflict
+from apps.core.ratelimit import limit_user
 
 router = Router(tags=["chat"], auth=jwt_auth)
 
@@ -52,6 +53,7 @@ async def get_conversation(request: HttpRequest, conversation_id: int):
     summary="Send a message: saved first, then CEFR-classified and answered by the tutor (tokens on the websocket)",
 )
 async def post_message(request: HttpRequest, conversation_id: int, payload: MessageIn):
+    await limit_user("chat", caller(request).id)
     conversation = await _conversation(request, conversation_id)
     learner, reply = await services.post_message(conversation, payload.text)
     return {"message": learner, "reply": reply}

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import dramatiq
 import redis
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
@@ -25,6 +26,7 @@ from dramatiq.middleware import (
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
 
+from apps.core.errors import ServiceUnavailable
 from apps.jobs.middleware import ActorMetrics, CloseDbConnections, FailJobWhenExhausted
 
 logger = logging.getLogger(__name__)
@@ -70,17 +72,38 @@ def enqueue(actor_name: str, queue: str, **kwargs) -> str:
     return dramatiq.get_broker().enqueue(message).message_id
 
 
+class QueueFull(ServiceUnavailable):
+    """Raised when a queue holds more waiting messages than QUEUE_MAX_DEPTH allows (backpressure)."""
+
+    def __init__(self, queue: str, depth: int):
+        super().__init__(f"The service is busy ({depth} {queue} tasks waiting); retry shortly", retry_after=10)
+
+
+def queue_depth(queue: str) -> int:
+    """Messages waiting in one queue (delayed retries included). Blocking I/O: call from a thread."""
+    broker = dramatiq.get_broker()
+    if isinstance(broker, RedisBroker):
+        ns = broker.namespace
+        return int(broker.client.llen(f"{ns}:{queue}")) + int(broker.client.llen(f"{ns}:{queue}.DQ"))
+    return broker.queues[queue].qsize() if queue in broker.queues else 0
+
+
+async def admit(queue: str) -> None:
+    """Refuse new work (``QueueFull``, a 503 with Retry-After) while ``queue`` is deeper than its limit."""
+    limit = settings.QUEUE_MAX_DEPTH.get(queue)
+    if limit is None:
+        return
+    try:
+        depth = await sync_to_async(queue_depth, thread_sensitive=False)(queue)
+    except Exception as exc:
+        raise ServiceUnavailable("The job queue is unavailable, retry shortly") from exc
+    if depth >= limit:
+        raise QueueFull(queue, depth)
+
+
 def queue_depths() -> dict[str, int]:
     """Messages waiting per queue (delayed retries included)."""
-    broker = dramatiq.get_broker()
-    depths = {}
-    for queue in settings.WORKER_QUEUES:
-        if isinstance(broker, RedisBroker):
-            ns = broker.namespace
-            depths[queue] = int(broker.client.llen(f"{ns}:{queue}")) + int(broker.client.llen(f"{ns}:{queue}.DQ"))
-        else:
-            depths[queue] = broker.queues[queue].qsize() if queue in broker.queues else 0
-    return depths
+    return {queue: queue_depth(queue) for queue in settings.WORKER_QUEUES}
 
 
 def collect_queue_depth() -> Iterable[Metric]:

@@ -34,6 +34,7 @@ async def call(actor_name: str, queue: str, timeout: float, **kwargs: Any) -> An
     Raises ``WorkerTimeout`` (a 503) when no answer comes in ``timeout`` seconds, ``ServiceUnavailable`` when the
     broker cannot be reached, and ``RemoteError`` with the worker's message when it answered with an error.
     """
+    await broker.admit(queue)
     layer = get_channel_layer()
     channel = await layer.new_channel()
     group = f"reply.{uuid.uuid4().hex}"

@@ -31,7 +31,12 @@ async def submit(
     params: dict[str, Any] | None = None,
     total: int | None = None,
 ) -> Job:
-    """Create a queued job and enqueue ``actor_name(job_id=...)``; ``ServiceUnavailable`` if the broker is down."""
+    """Create a queued job and enqueue ``actor_name(job_id=...)``.
+
+    Raises ``ServiceUnavailable`` (503) when the broker is down or the queue is past its depth limit (nothing is
+    created then).
+    """
+    await broker.admit(queue)
     job = await Job.objects.acreate(owner_id=owner_id, kind=kind, params=params or {}, progress_total=total)
     try:
         await sync_to_async(broker.enqueue, thread_sensitive=False)(actor_name, queue, job_id=str(job.id))

@@ -8,6 +8,7 @@ from ninja.responses import Status
 
 from apps.accounts.auth import caller, jwt_auth, require_role
 from apps.core.errors import Conflict
+from apps.core.ratelimit import limit_user
 from apps.leveltest import services
 from apps.leveltest.models import Attempt, Report
 from apps.leveltest.schemas import AnswerIn, AttemptOut, ProgressOut, ReportOut, SubmittedOut
@@ -22,6 +23,7 @@ async def _own_attempt(request: HttpRequest, attempt_id: UUID) -> Attempt:
 @router.post("/leveltest/attempts", response={201: AttemptOut}, summary="Start a placement test (students)")
 async def start(request: HttpRequest):
     learner = require_role(request, "student")
+    await limit_user("leveltest", learner.id)
     return Status(201, await Attempt.objects.acreate(learner_id=learner.id))
 
 

@@ -9,6 +9,7 @@ from ninja.responses import Status
 
 from apps.accounts.auth import caller, jwt_auth
 from apps.core.errors import Unprocessable, error_response
+from apps.core.ratelimit import limit_user
 from apps.jobs import services as jobs
 from apps.jobs.models import JobStatus
 from apps.ocr import services
@@ -32,6 +33,7 @@ def _multipart(*fields: str, many: bool = False) -> dict:
     openapi_extra=_multipart("file"),
 )
 async def ocr_image(request: HttpRequest):
+    await limit_user("ocr", caller(request).id)
     files = await services.read_uploads(request, "file")
     if len(files) != 1:
         raise Unprocessable("Send exactly one image in the multipart field 'file'")
@@ -55,6 +57,7 @@ async def ocr_image(request: HttpRequest):
     openapi_extra=_multipart("file", "files", many=True),
 )
 async def ocr_document(request: HttpRequest):
+    await limit_user("ocr", caller(request).id)
     files = await services.read_uploads(request, "file") + await services.read_uploads(request, "files")
     if not files:
         raise Unprocessable("Send a PDF in the multipart field 'file' or images in 'files'")

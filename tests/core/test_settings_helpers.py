@@ -91,3 +91,14 @@ def test_it_rejects_malformed_worker_pools(monkeypatch, raw):
     monkeypatch.setenv("POOLS", raw)
     with pytest.raises(ImproperlyConfigured, match="POOLS"):
         envpools("POOLS", "")
+
+
+def test_it_parses_integer_maps(monkeypatch):
+    from project.env import envintmap
+
+    monkeypatch.setenv("LIMITS", "cefr:5000, interactive:200")
+    assert envintmap("LIMITS", "") == {"cefr": 5000, "interactive": 200}
+    for bad in ["cefr", "cefr:x", "cefr:0", ":5"]:
+        monkeypatch.setenv("LIMITS", bad)
+        with pytest.raises(ImproperlyConfigured, match="LIMITS"):
+            envintmap("LIMITS", "")
