@@ -165,6 +165,9 @@ WORKER_THREADS = envint("WORKER_THREADS", 4, min_value=1, max_value=64)
 QUEUE_MAX_DEPTH = envintmap("QUEUE_MAX_DEPTH", "cefr:5000,interactive:200,documents:5000,default:2000")
 # Per-user limits on the heavy endpoints, requests per minute.
 RATE_LIMITS = envintmap("RATE_LIMITS", "ocr:30,cefr:300,chat:60,leveltest:120")
+# A worker process that stops heart-beating for this long is dead: its unacknowledged messages are redelivered.
+BROKER_HEARTBEAT_TIMEOUT_MS = envint("BROKER_HEARTBEAT_TIMEOUT_MS", 60_000, min_value=1000)
+BROKER_MAINTENANCE_CHANCE = envint("BROKER_MAINTENANCE_CHANCE", 1000, min_value=1, max_value=1_000_000)
 JOB_WAIT_SECONDS = envfloat("JOB_WAIT_SECONDS", 30.0, min_value=0.0, max_value=600)
 JOB_MAX_RETRIES = envint("JOB_MAX_RETRIES", 3, min_value=0, max_value=20)
 

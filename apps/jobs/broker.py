@@ -55,7 +55,13 @@ def setup_broker() -> dramatiq.Broker:
             socket_timeout=max(settings.REDIS_SOCKET_TIMEOUT, 5),
             health_check_interval=30,
         )
-        broker = RedisBroker(namespace=f"{settings.REDIS_PREFIX}:dramatiq", middleware=middleware, client=client)
+        broker = RedisBroker(
+            namespace=f"{settings.REDIS_PREFIX}:dramatiq",
+            middleware=middleware,
+            client=client,
+            heartbeat_timeout=settings.BROKER_HEARTBEAT_TIMEOUT_MS,
+            maintenance_chance=settings.BROKER_MAINTENANCE_CHANCE,
+        )
     else:
         broker = StubBroker(middleware=middleware)
     for queue in settings.WORKER_QUEUES:
