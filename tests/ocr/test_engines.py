@@ -118,3 +118,21 @@ def test_unknown_or_missing_engine_is_unavailable(monkeypatch):
     monkeypatch.setitem(engines._MODULES, "broken", "apps.ocr.engines.no_such_module")
     with pytest.raises(EngineUnavailable, match="not installed"):
         get_engine("broken")
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_engines_build_and_run_without_network(monkeypatch, images_dir, name):
+    """A fresh engine (not the cached one) loads only shipped model files: any network use fails this test."""
+    import importlib
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket.socket, "connect_ex", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    module = importlib.import_module(engines._MODULES[name])
+    fresh = module.build(threads=1)
+    assert fresh is not get_engine(name)
+    assert "assumed" in fresh.recognize(_load(images_dir, "uw3_010003.png")).text

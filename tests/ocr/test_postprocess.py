@@ -53,6 +53,16 @@ def test_receipt_rows_stay_rows():
     assert reading_order(boxes) == [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]]
 
 
+def test_form_with_short_labels_and_wide_values_stays_rows():
+    # Labels of varying length on the left, right-aligned amounts wide enough to look like a column.
+    labels = [80, 200, 60, 110, 320]
+    boxes = []
+    for i, width in enumerate(labels):
+        boxes.append(rect(0, 100 + 35 * i, width, 130 + 35 * i))
+        boxes.append(rect(500 + 10 * (i % 2), 101 + 35 * i, 680, 131 + 35 * i))
+    assert reading_order(boxes) == [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]]
+
+
 def test_words_on_one_line_read_left_to_right_despite_skew():
     boxes = [rect(300, 52, 400, 72), rect(10, 50, 120, 70), rect(150, 51, 280, 71)]
     assert reading_order(boxes) == [[1, 2, 0]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from apps.ocr.engines import OcrResult
 from apps.ocr.engines.postprocess import Fragment, assemble, clip_box, padded_size, scale_box, upscale_factor
@@ -50,6 +50,17 @@ class BaseEngine:
 
     def _fragments(self, image: Image.Image) -> list[Fragment]:
         raise NotImplementedError
+
+
+def warmup_image() -> Image.Image:
+    """A small image with a line of printed text, so a warm-up run loads every model (detector and recogniser)."""
+    image = Image.new("RGB", (480, 96), "white")
+    try:
+        font = ImageFont.load_default(size=40)
+    except (TypeError, OSError):  # Pillow without FreeType: the tiny bitmap font still gets detected
+        font = ImageFont.load_default()
+    ImageDraw.Draw(image).text((16, 24), "Warm up 123", fill="black", font=font)
+    return image
 
 
 def _pad(image: Image.Image) -> Image.Image:

@@ -9,12 +9,13 @@ serves every thread of a process; each session uses ``threads`` intra-op threads
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from PIL import Image
 
 from apps.ocr.engines import EngineUnavailable
-from apps.ocr.engines.base import BaseEngine
+from apps.ocr.engines.base import BaseEngine, warmup_image
 from apps.ocr.engines.postprocess import Fragment
 
 try:
@@ -48,6 +49,8 @@ class OnnxEngine(BaseEngine):
     name = "onnx"
 
     def __init__(self, threads: int = 1):
+        # rapidocr ignores a count above the machine's cores and would then use them all.
+        threads = max(1, min(threads, os.cpu_count() or 1))
         params = {
             "Global.log_level": "warning",
             "Global.return_word_box": True,
@@ -59,7 +62,7 @@ class OnnxEngine(BaseEngine):
             params[f"{stage}.model_path"] = str(path)
         self._ocr = RapidOCR(params=params)
         # Build the sessions now (rapidocr loads them lazily) so the first request does not pay for it.
-        self._ocr(Image.new("RGB", (64, 32), "white"))
+        self.recognize(warmup_image())
 
     def _fragments(self, image: Image.Image) -> list[Fragment]:
         output = self._ocr(image)

@@ -25,7 +25,7 @@ from django.conf import settings
 from PIL import Image
 
 from apps.ocr.engines import EngineUnavailable
-from apps.ocr.engines.base import BaseEngine
+from apps.ocr.engines.base import BaseEngine, warmup_image
 from apps.ocr.engines.postprocess import Fragment
 
 # Before paddlex is imported: skip its check of remote model hosters (it would try the network).
@@ -104,7 +104,10 @@ def _model_dir(target: Path, source: Path, config: dict) -> Path:
         link = target / name
         if not (link.is_symlink() and link.resolve() == (source / name).resolve()):
             link.unlink(missing_ok=True)
-            link.symlink_to(source / name)
+            try:
+                link.symlink_to(source / name)
+            except FileExistsError:  # another worker process linked it first
+                pass
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     yml = target / "inference.yml"
     if not yml.is_file() or yml.read_text(encoding="utf-8") != text:
@@ -126,7 +129,7 @@ class PaddleEngine(BaseEngine):
         self._lock = threading.Lock()
         self._det = TextDetection(model_name=DET_MODEL[0], model_dir=str(det_dir), **common)
         self._rec = TextRecognition(model_name=REC_MODEL[0], model_dir=str(rec_dir), **common)
-        self.recognize(Image.new("RGB", (64, 32), "white"))  # warm up under the lock, like any call
+        self.recognize(warmup_image())  # load both predictors now, not on the first request
 
     def _fragments(self, image: Image.Image) -> list[Fragment]:
         bgr = np.ascontiguousarray(np.asarray(image)[:, :, ::-1])

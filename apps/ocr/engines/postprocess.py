@@ -32,6 +32,8 @@ MIN_PAIRS_FOR_PITCH = 4
 COLUMN_GAP_HEIGHTS = 1.0
 COLUMN_MIN_LINES = 2
 COLUMN_MIN_WIDTH_SHARE = 0.25
+# ... and its lines fill it: text columns are justified or nearly so, while a receipt's or form's labels are short.
+COLUMN_MIN_FILL = 0.6
 # Two boxes are on the same line when their vertical overlap is at least this share of the smaller height.
 SAME_LINE_OVERLAP = 0.5
 
@@ -165,8 +167,14 @@ def split_columns(items: list[tuple], line_height: float) -> list[list[tuple]] |
 
 
 def _is_column(items: list[tuple], region_width: float) -> bool:
+    """A column has enough lines, spans enough of the region, and its typical line fills most of its width."""
     column_width = max(item[3] for item in items) - min(item[1] for item in items)
-    return len(items) >= COLUMN_MIN_LINES and column_width >= COLUMN_MIN_WIDTH_SHARE * region_width
+    typical = statistics.median(item[3] - item[1] for item in items)
+    return (
+        len(items) >= COLUMN_MIN_LINES
+        and column_width >= COLUMN_MIN_WIDTH_SHARE * region_width
+        and typical >= COLUMN_MIN_FILL * column_width
+    )
 
 
 def split_bands(items: list[tuple]) -> list[list[tuple]]:
