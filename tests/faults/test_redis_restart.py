@@ -1,0 +1,129 @@
+"""Redis goes away under a running service: 503 with Retry-After meanwhile, recovery within 5 s of its return, and
+jobs accepted before the restart are kept (AOF) and done afterwards."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import connection
+
+from apps.jobs.models import Job, JobStatus
+from tests.conftest import PASSWORD
+from tests.faults.conftest import ROOT, wait_until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Redis:
+    """A private redis-server with append-only persistence in a temporary folder."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.port, self.proc = folder, free_port(), None
+
+    def start(self) -> None:
+        argv = [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
+                str(self.folder), "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""]  # fmt: skip
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert wait_until(lambda: _answers(self.port), timeout=10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(timeout=10)
+
+
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _env(redis_port: int) -> dict[str, str]:
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"mysql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        REDIS_SOCKET_TIMEOUT="0.5",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+@pytest.fixture
+def stack(tmp_path):
+    redis = Redis(tmp_path)
+    redis.start()
+    port = free_port()
+    env = _env(redis.port)
+    argv = [sys.executable, "-m", "uvicorn", "project.asgi:application", "--port", str(port)]
+    web = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)  # fmt: skip
+    procs = {"web": web}
+    yield redis, f"http://127.0.0.1:{port}", env, procs
+    for proc in procs.values():
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+    redis.stop()
+
+
+def test_redis_restart_gives_503_then_recovers_and_keeps_accepted_jobs(stack, staff):
+    redis, url, env, procs = stack
+    hasher = PBKDF2PasswordHasher()
+    staff.password = hasher.encode(PASSWORD, hasher.salt())  # the server process runs the default hashers
+    staff.save()
+    client = httpx.Client(base_url=url, timeout=10)
+    assert wait_until(lambda: _ok(client, "/api/ready"), timeout=60)
+    token = client.post("/api/auth/token", json={"username": "sam", "password": PASSWORD}).json()["access"]
+    auth = {"Authorization": f"Bearer {token}"}
+    accepted = [client.post("/api/jobs/selftest", json={"work_ms": 20, "wait": False}, headers=auth) for _ in range(3)]
+    assert [r.status_code for r in accepted] == [202, 202, 202]
+
+    redis.stop()
+    down = client.get("/api/ready")
+    assert down.status_code == 503 and down.headers["Retry-After"]
+    assert down.json()["error"]["detail"]["components"]["cache"]["ok"] is False
+    busy = client.post("/api/jobs/selftest", json={"work_ms": 20, "wait": False}, headers=auth)
+    assert busy.status_code == 503 and busy.headers["Retry-After"]
+    assert client.get("/api/health").status_code == 200  # liveness needs no Redis
+
+    redis.start()
+    back = time.monotonic()
+    assert wait_until(lambda: _ok(client, "/api/ready"), timeout=5, interval=0.1), "not ready within 5 s of Redis"
+    recovered_in = time.monotonic() - back
+    assert client.post("/api/jobs/selftest", json={"work_ms": 20, "wait": False}, headers=auth).status_code == 202
+
+    dramatiq = str(Path(sys.executable).parent / "dramatiq")
+    argv = [dramatiq, "actors", "--processes", "1", "--threads", "2", "--queues", "interactive"]
+    procs["worker"] = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                       start_new_session=True)  # fmt: skip
+    ids = [r.json()["job_id"] for r in accepted]
+    assert wait_until(lambda: Job.objects.filter(pk__in=ids, status=JobStatus.DONE).count() == 3, timeout=90), (
+        "jobs accepted before the restart were lost"
+    )
+    assert recovered_in < 5
+
+
+def _ok(client: httpx.Client, path: str) -> bool:
+    try:
+        return client.get(path).status_code == 200
+    except httpx.HTTPError:
+        return False
