@@ -13,7 +13,7 @@ TEST_ENV := DATABASE_URL=mysql://root@127.0.0.1:3306/test REDIS_URL=redis://127.
 	REDIS_PREFIX=lingua-test SECRET_KEY=test-secret-key-that-is-long-enough-0123456789 DATA_DIR=$(CURDIR)/var/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install run worker test lint fmt bench soak services migrate clean
+.PHONY: help install run worker test lint fmt bench soak services migrate clean deploy-check
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ bench: install services ## Benchmarks: ours against the blocking baseline (write
 
 soak: install services ## Mixed load for SOAK_SECONDS (default 600): error rate, p99 per action, memory growth
 	$(BIN)/python -m bench.soak
+
+deploy-check: install services ## Run deploy/ (nginx, gunicorn, worker pools) on loopback and check it end to end
+	$(BIN)/python scripts/deploy_check.py
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var

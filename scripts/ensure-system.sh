@@ -9,6 +9,8 @@ command -v gcc >/dev/null || missing+=(gcc)
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)  # speech for tutor replies
 command -v chromium >/dev/null || missing+=(chromium)  # the browser test of the teacher report page
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v nginx >/dev/null || missing+=(nginx)  # the reverse proxy that make deploy-check runs (deploy/nginx/)
+command -v promtool >/dev/null || missing+=(prometheus)  # promtool checks deploy/prometheus.yml
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
   echo "Missing Debian packages: ${missing[*]} (install them as root: apt-get install ${missing[*]})" >&2
