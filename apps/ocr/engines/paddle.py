@@ -26,7 +26,7 @@ from PIL import Image
 
 from apps.ocr.engines import EngineUnavailable
 from apps.ocr.engines.base import BaseEngine, warmup_image
-from apps.ocr.engines.postprocess import Fragment
+from apps.ocr.engines.postprocess import Fragment, respace_by_ink
 
 # Before paddlex is imported: skip its check of remote model hosters (it would try the network).
 os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
@@ -50,16 +50,26 @@ REC_MODEL = ("PP-OCRv4_mobile_rec", SOURCE_DIR / "models" / "ch_PP-OCRv4_rec_inf
 KEYS_FILE = SOURCE_DIR / "ch_ppocr_rec" / "ppocr_keys_v1.txt"
 MODEL_FILES = ("inference.pdmodel", "inference.pdiparams")
 REC_BATCH = 6
+# Lines the recogniser is less sure of than this are dropped (rapidocr's default text_score, for both engines).
+MIN_CONFIDENCE = 0.5
+# PP-OCRv4 drops spaces between English words. CTC columns (8 px of a 48 px-high input) are too coarse to find the
+# gaps, so the crop's own pixels are used: an ink-free run this share of the crop's height between two characters
+# is a word space (measured on the sample images, see ocr_measure).
+SPACE_GAP_HEIGHT_RATIO = 0.4
 # Crops taller than wide by this ratio are vertical text: rotate them upright before recognition.
 VERTICAL_RATIO = 1.5
 
+# PP-OCRv4 mobile det merges the lines of dense page text at full resolution (boxes several lines high on a 200 dpi
+# page); capping the long side at 1280 px, as PaddleOCR 2.x did for it, keeps one box per line. Passed to the
+# predictor itself: its yml reader ignores limit_type.
+DET_RESIZE = {"limit_side_len": 1280, "limit_type": "max"}
 _DECODE = {"DecodeImage": {"channel_first": False, "img_mode": "BGR"}}
 DET_CONFIG = {
     "Global": {"model_name": DET_MODEL[0]},
     "PreProcess": {
         "transform_ops": [
             _DECODE,
-            {"DetResizeForTest": {"resize_long": 736}},
+            {"DetResizeForTest": {"resize_long": DET_RESIZE["limit_side_len"]}},
             {
                 "NormalizeImage": {
                     "mean": [0.485, 0.456, 0.406],
@@ -127,29 +137,29 @@ class PaddleEngine(BaseEngine):
         det_dir, rec_dir = prepare_model_dirs()
         common = {"device": "cpu", "enable_mkldnn": False, "cpu_threads": threads}
         self._lock = threading.Lock()
-        self._det = TextDetection(model_name=DET_MODEL[0], model_dir=str(det_dir), **common)
+        self._det = TextDetection(model_name=DET_MODEL[0], model_dir=str(det_dir), **DET_RESIZE, **common)
         self._rec = TextRecognition(model_name=REC_MODEL[0], model_dir=str(rec_dir), **common)
         self.recognize(warmup_image())  # load both predictors now, not on the first request
 
     def _fragments(self, image: Image.Image) -> list[Fragment]:
         bgr = np.ascontiguousarray(np.asarray(image)[:, :, ::-1])
         with self._lock:
-            polys = self._det.predict(bgr)[0]["dt_polys"]
-            polys = [np.asarray(poly, dtype=np.float32) for poly in polys]
+            polys = [np.asarray(poly, dtype=np.float32) for poly in self._det.predict(bgr)[0]["dt_polys"]]
             crops = [_crop(bgr, poly) for poly in polys]
-            keep = [i for i, crop in enumerate(crops) if crop.size and min(crop.shape[:2]) > 1]
+            # Batches are padded to their widest crop: batching crops of similar shape wastes the least.
+            keep = sorted(
+                (i for i, crop in enumerate(crops) if crop.size and min(crop.shape[:2]) > 1),
+                key=lambda i: crops[i].shape[1] / crops[i].shape[0],
+            )
             results = self._rec.predict([crops[i] for i in keep], batch_size=REC_BATCH, return_word_box=True)
         fragments = []
         for index, result in zip(keep, results, strict=True):
             text, word_info = result["rec_text"]
-            fragments.append(
-                Fragment(
-                    text=text,
-                    confidence=float(result["rec_score"]),
-                    box=polys[index].tolist(),
-                    char_x=_char_columns(text, word_info),
-                )
-            )
+            confidence = float(result["rec_score"])
+            if confidence < MIN_CONFIDENCE:
+                continue
+            text = _respace(text, word_info, crops[index])
+            fragments.append(Fragment(text, confidence, polys[index].tolist()))
         return fragments
 
 
@@ -167,17 +177,36 @@ def _crop(image: np.ndarray, poly: np.ndarray) -> np.ndarray:
     return crop
 
 
-def _char_columns(text: str, word_info) -> list[float | None] | None:
-    """Per character of ``text``, its CTC output column (a position along the line), from PaddleX's word info."""
+def _respace(text: str, word_info, crop: np.ndarray) -> str:
+    """Put back word spaces from ink-free gaps in the crop (see SPACE_GAP_HEIGHT_RATIO)."""
+    height, width = crop.shape[:2]
+    centres = _char_centres(text, word_info, width)
+    if centres is None or height > width:
+        return text
+    return respace_by_ink(text, centres, _blank_columns(crop), SPACE_GAP_HEIGHT_RATIO * height)
+
+
+def _char_centres(text: str, word_info, width: int) -> list[float | None] | None:
+    """Per character of ``text``, its centre in crop pixels, from PaddleX's CTC word info (None if unusable)."""
     try:
-        _, words, columns, _ = word_info
+        col_num, words, columns, _ = word_info
     except (TypeError, ValueError):
         return None
     chars = [ch for word in words for ch in word]
     cols = [float(col) for word_cols in columns for col in word_cols]
-    if "".join(chars) != text or len(cols) != len(text):
+    if "".join(chars) != text or len(cols) != len(text) or not col_num:
         return None
-    return [None if ch.isspace() else col for ch, col in zip(text, cols, strict=True)]
+    scale = width / float(col_num)
+    return [None if ch.isspace() else (col + 0.5) * scale for ch, col in zip(text, cols, strict=True)]
+
+
+def _blank_columns(crop: np.ndarray) -> list[bool]:
+    """For each pixel column of the crop, whether it holds no ink (Otsu threshold; light text on dark works too)."""
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    _, binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = binary == 0 if (binary == 255).mean() >= 0.5 else binary == 255
+    noise = max(1, int(0.05 * crop.shape[0]))  # a stray pixel or two is not a stroke
+    return (ink.sum(axis=0) <= noise).tolist()
 
 
 def build(threads: int = 1) -> PaddleEngine:

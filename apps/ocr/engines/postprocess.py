@@ -110,6 +110,43 @@ def respace(text: str, char_x: list[float | None] | None) -> str:
     return "".join(out)
 
 
+def respace_by_ink(text: str, char_x: list[float | None] | None, blank: list[bool], min_gap: float) -> str:
+    """Return ``text`` with a space inserted between two characters separated by a wide ink-free gap.
+
+    ``char_x`` gives each character's centre in the crop's pixel columns and ``blank[x]`` whether pixel column x of
+    the crop has no ink. Where the longest blank run between two touching characters' centres is at least
+    ``min_gap`` pixels, they are split. Unchanged when positions are missing.
+    """
+    if not char_x or len(char_x) != len(text) or not blank:
+        return text
+    out = []
+    for index, char in enumerate(text):
+        out.append(char)
+        pair = _adjacent_pairs(text[index : index + 2], char_x[index : index + 2])
+        if (
+            pair
+            and _spaceable(text[index], text[index + 1])
+            and _longest_run(blank, *char_x[index : index + 2]) >= min_gap
+        ):
+            out.append(" ")
+    return "".join(out)
+
+
+def _spaceable(left: str, right: str) -> bool:
+    """Whether a space may go between two characters: not before closing punctuation, after "(", or in CJK text."""
+    if left in "([{" or right in ".,:;!?)]}%":
+        return False
+    return ord(left) < 0x2E80 and ord(right) < 0x2E80  # CJK scripts are written without spaces
+
+
+def _longest_run(blank: list[bool], start: float, end: float) -> int:
+    longest = current = 0
+    for value in blank[max(int(start), 0) : max(int(end) + 1, 0)]:
+        current = current + 1 if value else 0
+        longest = max(longest, current)
+    return longest
+
+
 def _adjacent_pairs(text: str, char_x: list[float | None]) -> list[tuple[int, float]]:
     """(index of left char, centre distance) for every two positioned non-space characters that touch in ``text``."""
     pairs = []
