@@ -124,3 +124,13 @@ def test_uneven_columns_below_a_title():
     boxes += [rect(50, 100 + 30 * i, 450, 120 + 30 * i) for i in range(4)]  # 1-4: left column, 4 lines
     boxes += [rect(520, 100 + 30 * i, 900, 120 + 30 * i) for i in range(2)]  # 5-6: right column, 2 lines
     assert reading_order(boxes) == [[0], [1], [2], [3], [4], [5], [6]]
+
+
+def test_three_justified_columns_with_padded_boxes_touching_across_narrow_gutters():
+    # Detector boxes are padded ~0.3 x height on each side, so the 16 px gutters look closed (boxes overlap).
+    boxes = []
+    for left in (100, 620, 1140):
+        boxes += [rect(left - 8, 100 + 30 * i, left + 508, 126 + 30 * i) for i in range(4)]
+    boxes.append(rect(100, 40, 1600, 70))  # running header across the page
+    order = [line[0] for line in reading_order(boxes)]
+    assert order == [12, *range(12)]
