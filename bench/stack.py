@@ -92,6 +92,30 @@ async def wait_ok(url: str, timeout: float = 120) -> None:
     raise RuntimeError(f"{url} did not become ready")
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process and all its descendants, from /proc."""
+    total, stack, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while stack:
+        current = stack.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            stack.extend(int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split())
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+async def wait_idle(pid: int, timeout: float = 180) -> None:
+    """Wait until the process tree uses under 5% of a core for two seconds in a row (booting is over)."""
+    deadline, quiet, last = time.monotonic() + timeout, 0, tree_cpu_seconds(pid)
+    while time.monotonic() < deadline and quiet < 2:
+        await asyncio.sleep(1)
+        now = tree_cpu_seconds(pid)
+        quiet = quiet + 1 if now - last < 0.05 else 0
+        last = now
+
+
 class Stack:
     """Starts and stops everything; ``workers(env)`` restarts our worker pools with extra settings."""
 
@@ -116,7 +140,8 @@ class Stack:
         """(Re)start the worker pools with ``overrides`` and wait until their models are loaded."""
         _stop(self.worker)
         self.worker = _start([PY, "manage.py", "worker"], {**self.env, **overrides}, "worker.log")
-        await asyncio.sleep(12)  # boot + model warm-up of every pool
+        await asyncio.sleep(3)
+        await wait_idle(self.worker.pid)  # every pool booted and its models loaded
 
     def stop(self) -> None:
         for proc in (self.worker, self.web, self.baseline, self.llm):

@@ -94,15 +94,26 @@ def queue_depth(queue: str) -> int:
     return broker.queues[queue].qsize() if queue in broker.queues else 0
 
 
+DEPTH_MAX_AGE = 0.5  # seconds a measured queue depth is reused by the requests of this process
+_depths: dict[str, tuple[int, float]] = {}
+
+
 async def admit(queue: str) -> None:
-    """Refuse new work (``QueueFull``, a 503 with Retry-After) while ``queue`` is deeper than its limit."""
+    """Refuse new work (``QueueFull``, a 503 with Retry-After) while ``queue`` is deeper than its limit.
+
+    The depth is read at most every DEPTH_MAX_AGE seconds per process, so a burst costs one Redis round trip, not
+    one per request; the limit is a soft bound anyway.
+    """
     limit = settings.QUEUE_MAX_DEPTH.get(queue)
     if limit is None:
         return
-    try:
-        depth = await sync_to_async(queue_depth, thread_sensitive=False)(queue)
-    except Exception as exc:
-        raise ServiceUnavailable("The job queue is unavailable, retry shortly") from exc
+    depth, measured = _depths.get(queue, (0, 0.0))
+    if time.monotonic() - measured > DEPTH_MAX_AGE:
+        try:
+            depth = await sync_to_async(queue_depth, thread_sensitive=False)(queue)
+        except Exception as exc:
+            raise ServiceUnavailable("The job queue is unavailable, retry shortly") from exc
+        _depths[queue] = (depth, time.monotonic())
     if depth >= limit:
         raise QueueFull(queue, depth)
 

@@ -10,6 +10,11 @@ from tests.conftest import abearer
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_depths(monkeypatch):
+    monkeypatch.setattr(broker, "_depths", {})
+
+
 async def test_a_deep_queue_refuses_new_jobs_with_503_and_creates_nothing(client, staff, settings):
     settings.QUEUE_MAX_DEPTH = {**settings.QUEUE_MAX_DEPTH, "interactive": 2}
     for _ in range(2):
