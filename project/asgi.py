@@ -8,6 +8,31 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
+from django.core.handlers.asgi import ASGIHandler  # noqa: E402
+
+
+class ApiASGIHandler(ASGIHandler):
+    """Django for ``/api/``: the same URLs and views behind ``settings.API_MIDDLEWARE`` only."""
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        from django.conf import settings as conf
+
+        full = conf.MIDDLEWARE
+        conf.MIDDLEWARE = conf.API_MIDDLEWARE
+        try:
+            super().load_middleware(is_async=is_async)
+        finally:
+            conf.MIDDLEWARE = full
+
+
+api_asgi_app = ApiASGIHandler()
+
+
+async def django_http(scope, receive, send):
+    app = api_asgi_app if scope["path"].startswith("/api/") else django_asgi_app
+    return await app(scope, receive, send)
+
+
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
@@ -16,7 +41,7 @@ from apps.accounts.ws import OriginValidatorMiddleware, TicketAuthMiddleware  # 
 from project.lifespan import BodyLimit, Lifespan  # noqa: E402
 from project.routing import websocket_urlpatterns  # noqa: E402
 
-http_app = BodyLimit(django_asgi_app)
+http_app = BodyLimit(django_http)
 if settings.SERVE_STATIC:
     # Without nginx in front (make run), static files (admin, API docs) are served here from the app folders.
     http_app = ASGIStaticFilesHandler(http_app)

@@ -82,6 +82,13 @@ MIDDLEWARE = [
     "apps.core.middleware.ApiErrorEnvelopeMiddleware",
 ]
 
+# The JSON API (JWT, no cookies) runs through a lean, async-only chain: Django's session, auth, CSRF and messages
+# middleware are sync and would cost two thread hops each per request (project/asgi.py routes /api/ here).
+API_MIDDLEWARE = [
+    "apps.core.middleware.RequestMetricsMiddleware",
+    "apps.core.middleware.ApiErrorEnvelopeMiddleware",
+]
+
 ROOT_URLCONF = "project.urls"
 ASGI_APPLICATION = "project.asgi.application"
 AUTH_USER_MODEL = "accounts.User"

@@ -52,6 +52,7 @@ class RequestMetricsMiddleware(_AsyncMiddleware):
         HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
         HTTP_LATENCY.labels(request.method, route).observe(elapsed)
         response["Server-Timing"] = f"app;dur={elapsed * 1000:.2f}"
+        response.setdefault("X-Content-Type-Options", "nosniff")
         return response
 
 
