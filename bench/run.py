@@ -24,9 +24,8 @@ RESULTS = ROOT / "bench" / "results"
 OURS, BASELINE = f"http://127.0.0.1:{OURS_PORT}", f"http://127.0.0.1:{BASELINE_PORT}"
 
 
-async def run_ours(scenario: Scenario, ctx: dict) -> list[dict]:
+async def run_ours(scenario: Scenario, ctx: dict, offset: int = 1000) -> list[dict]:
     phases = []
-    offset = 1000
     async with httpx.AsyncClient(base_url=OURS) as client:
         for concurrency, rounds in scenario.phases:
             before = lag_histogram((await client.get("/metrics")).text)
@@ -54,12 +53,13 @@ async def run_baseline(scenario: Scenario, ctx: dict) -> list[dict]:
 
 async def run_scenario(stack: Stack, scenario: Scenario, ctx: dict) -> dict:
     result: dict = {"scenario": scenario.name, "description": scenario.description, "ours": {}}
-    for variant, overrides in scenario.variants.items():
+    for number, (variant, overrides) in enumerate(scenario.variants.items()):
         await stack.workers(overrides)
         async with httpx.AsyncClient(base_url=OURS, timeout=600) as client:
             await scenario.setup(client, ctx)
             await scenario.ours(client, ctx, 0)  # warm-up: first queries, first inference
-        result["ours"][variant] = await run_ours(scenario, ctx)
+        # Each variant gets its own requests (distinct sentences/pages), or the second would hit the first's cache.
+        result["ours"][variant] = await run_ours(scenario, ctx, offset=1000 + 400 * number)
     async with httpx.AsyncClient(base_url=BASELINE, timeout=600) as client:
         await scenario.baseline(client, ctx, 0)  # warm-up (the baseline loads its model here)
     result["baseline"] = await run_baseline(scenario, ctx)
