@@ -163,9 +163,7 @@ EMBEDDED_WORKER = envbool("EMBEDDED_WORKER", not REDIS_URL)
 # with many threads so concurrent requests share forward passes; OCR: one single-threaded engine per process and core;
 # PDF pages at a lower priority than interactive images; the web process always at a higher one (nice 0).
 _CORES = os.cpu_count() or 1
-WORKER_POOLS = envpools(
-    "WORKER_POOLS", f"cefr:1:16:5,interactive:{_CORES}:1:10,documents:{_CORES}:1:15,default:1:4:10"
-)
+WORKER_POOLS = envpools("WORKER_POOLS", f"cefr:1:16:5,interactive:{_CORES}:1:10,documents:{_CORES}:1:15,default:1:4:10")
 WORKER_QUEUES = sorted({q for pool in WORKER_POOLS for q in pool["queues"]})
 WORKER_THREADS = envint("WORKER_THREADS", 4, min_value=1, max_value=64)
 # Backpressure: past this many waiting messages, endpoints that would enqueue more answer 503 with Retry-After.

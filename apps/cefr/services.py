@@ -55,7 +55,8 @@ async def classify(texts: list[str]) -> list[CefrResult]:
         for text, result in fresh.items():
             await kv().set(cache_key(text), json.dumps(result), settings.CEFR_CACHE_TTL)
         found = [hit or fresh[normalise(t)] for t, hit in zip(texts, found, strict=True)]
-    return [CefrResult(text=t, level=r["level"], scores=r["scores"]) for t, r in zip(texts, found, strict=True)]
+    results = [r for r in found if r is not None]
+    return [CefrResult(text=t, level=r["level"], scores=r["scores"]) for t, r in zip(texts, results, strict=True)]
 
 
 async def _cached(texts: list[str]) -> list[dict | None]:

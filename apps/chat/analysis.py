@@ -38,7 +38,7 @@ def level_trend(levels: list[float]) -> list[dict]:
 def error_types(texts: list[str]) -> list[dict]:
     """The rule-detected mistake kinds, most frequent first, each with one example."""
     counts: Counter[str] = Counter()
-    examples = {}
+    examples: dict[str, dict[str, str]] = {}
     for text in texts:
         for mistake in find_mistakes(text):
             counts[mistake.kind] += 1
@@ -94,7 +94,7 @@ def analyse(conversation: Conversation) -> dict:
     messages = list(conversation.messages.filter(role=Role.LEARNER).order_by("id"))
     texts = [m.text for m in messages]
     levels = [m.cefr_value for m in messages if m.cefr_value is not None]
-    summary = {
+    summary: dict = {
         "learner_messages": len(messages),
         "level": conversation.level,
         "level_trend": level_trend(levels),

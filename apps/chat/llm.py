@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from langchain_core.language_models import BaseChatModel
+from pydantic import SecretStr
 
 from apps.chat.offline import OfflineTutorChatModel
 
@@ -14,10 +15,10 @@ def _build(base_url: str, model: str, api_key: str, timeout: float, retries: int
         return OfflineTutorChatModel()
     from langchain_openai import ChatOpenAI
 
-    return ChatOpenAI(
+    return ChatOpenAI(  # type: ignore[call-arg]
         base_url=base_url,
         model=model,
-        api_key=api_key or "not-needed",
+        api_key=SecretStr(api_key or "not-needed"),
         timeout=timeout,
         max_retries=retries,
         max_tokens=max_tokens,

@@ -68,7 +68,7 @@ async def post_message(conversation: Conversation, text: str) -> tuple[Message, 
 
 async def retry(conversation: Conversation, reply: Message) -> tuple[Message, Message]:
     """Ask the tutor again for a failed reply (and classify the learner's message if that failed too)."""
-    learner = await Message.objects.aget(pk=reply.in_reply_to_id)
+    learner = await Message.objects.aget(pk=reply.in_reply_to_id or 0)
     history = await _history(conversation, before=learner)
     reply.status, reply.error = ReplyStatus.PENDING, ""
     await reply.asave(update_fields=["status", "error"])
@@ -127,7 +127,7 @@ async def _answer(conversation: Conversation, turns: list[Message], reply: Messa
 
 
 async def _complete(reply: Message, full: AIMessageChunk | None, started: float, group: str) -> None:
-    usage = (full.usage_metadata if full is not None else None) or {}
+    usage: dict = dict((full.usage_metadata if full is not None else None) or {})
     meta = dict(full.response_metadata) if full is not None else {}
     reply.text = str(full.content).strip() if full is not None else ""
     reply.status = ReplyStatus.DONE

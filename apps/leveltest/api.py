@@ -47,7 +47,7 @@ async def answer(request: HttpRequest, attempt_id: UUID, item_id: str, payload: 
     attempt = await _own_attempt(request, attempt_id)
     if payload.text is not None:
         return await services.record_writing(attempt, item_id, payload.text)
-    return await sync_to_async(services.record_choice)(attempt.pk, item_id, payload.choice)
+    return await sync_to_async(services.record_choice)(attempt.pk, item_id, payload.choice or 0)
 
 
 @router.post(

@@ -14,10 +14,10 @@ def level_chart(rows: list[tuple[str, str | None]]) -> SafeString:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         'role="img" aria-label="Level per skill" class="level-chart">'
     ]
-    for i, level in enumerate(LEVELS):
+    for i, name in enumerate(LEVELS):
         x = LEFT + STEP * i
         parts.append(f'<line x1="{x}" y1="{TOP - 8}" x2="{x}" y2="{height - 6}" stroke="#ddd"/>')
-        parts.append(f'<text x="{x + STEP / 2}" y="{TOP - 12}" text-anchor="middle" font-size="12">{level}</text>')
+        parts.append(f'<text x="{x + STEP / 2}" y="{TOP - 12}" text-anchor="middle" font-size="12">{name}</text>')
     for row, (label, level) in enumerate(rows):
         y = TOP + ROW * row
         parts.append(f'<text x="{LEFT - 8}" y="{y + 20}" text-anchor="end" font-size="13">{escape(label)}</text>')

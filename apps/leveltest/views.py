@@ -14,7 +14,7 @@ LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 
 async def _teacher(request: HttpRequest) -> User:
     user = await request.auser()
-    if user.role not in (Role.TEACHER, Role.STAFF):
+    if not isinstance(user, User) or user.role not in (Role.TEACHER, Role.STAFF):
         raise PermissionDenied("Teachers only")
     request.user = user  # resolved: templates must not trigger a sync user lookup inside the event loop
     return user
@@ -63,7 +63,7 @@ async def student_report(request: HttpRequest, student_id: int) -> HttpResponse:
     wanted = request.GET.get("attempt")
     report = next((r for r in reports if str(r.attempt_id) == wanted), None) if wanted else None
     report = report or (reports[0] if reports else None)
-    context = {"student": student, "report": report, "reports": reports, "teacher": user}
+    context: dict = {"student": student, "report": report, "reports": reports, "teacher": user}
     if report is not None:
         rows = [(skill.capitalize(), data["level"]) for skill, data in report.skills.items()]
         rows.append(("Overall", report.level))

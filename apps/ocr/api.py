@@ -41,6 +41,7 @@ async def ocr_image(request: HttpRequest):
     if upload.format == "pdf":
         raise UnsupportedMediaType("PDFs go to POST /api/ocr/documents")
     document = await services.start(caller(request).id, DocumentKind.IMAGE, [upload])
+    assert document.job is not None  # start() always attaches a job
     job = await jobs.wait(document.job, settings.OCR_WAIT_SECONDS)
     if job.status == JobStatus.DONE:
         document = await Document.objects.aget(pk=document.pk)  # the worker stored the vocabulary meanwhile
@@ -71,7 +72,8 @@ async def ocr_document(request: HttpRequest):
         raise Unprocessable(f"At most {settings.OCR_MAX_PAGES} pages per document")
     kind = DocumentKind.PDF if pdfs else DocumentKind.IMAGES
     document = await services.start(caller(request).id, kind, uploads)
-    return Status(202, {"job_id": document.job_id, "document_id": document.id, "status": document.job.status})
+    status = document.job.status if document.job else "queued"
+    return Status(202, {"job_id": document.job_id, "document_id": document.id, "status": status})
 
 
 @router.get("/ocr/documents", response=list[DocumentSummaryOut], summary="The caller's documents, newest first")

@@ -4,6 +4,7 @@ Without ``--pool`` every pool is started and supervised: a signal to this comman
 exits, the others are stopped too (the process manager restarts the whole set). ``--pool QUEUE`` runs one pool.
 """
 
+import functools
 import os
 import shutil
 import signal
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         for spec in pools:
             argv = dramatiq_argv(spec)
             self.stdout.write(f"start {' '.join(argv[1:])} (nice {spec['nice']})")
-            children.append(subprocess.Popen(argv, preexec_fn=lambda n=spec["nice"]: os.nice(n)))  # noqa: PLW1509
+            children.append(subprocess.Popen(argv, preexec_fn=functools.partial(os.nice, spec["nice"])))
         self.stdout.flush()
 
         def stop(signum, frame):
