@@ -11,7 +11,8 @@ from PIL import Image
 
 from apps.chat.models import Conversation, Message, ReplyStatus
 from apps.chat.models import Role as ChatRole
-from apps.jobs.models import Job, JobStatus
+from apps.jobs.models import Job
+from apps.jobs.services import create_finished
 from apps.leveltest.models import Answer, Attempt, Item, Report, WritingPrompt
 from apps.ocr.models import Document, DocumentKind, Page, PageSource
 from apps.ocr.services import Upload, fingerprint
@@ -94,17 +95,7 @@ class Owned:
 
 
 def _done_job(owner, kind: str, result) -> Job:
-    now = timezone.now()
-    return Job.objects.create(
-        owner=owner,
-        kind=kind,
-        status=JobStatus.DONE,
-        progress_done=1,
-        progress_total=1,
-        result=result,
-        started_at=now,
-        finished_at=now,
-    )
+    return create_finished(owner.pk, kind, result)
 
 
 @pytest.fixture

@@ -67,18 +67,19 @@ def test_the_web_process_does_not_import_torch_or_paddle(tmp_path):
     assert _probe({}, tmp_path)["heavy"] == []
 
 
+def _setup_fails(env: dict[str, str]) -> str:
+    """Run django.setup() in a child process with ``env``; assert it fails and return its stderr."""
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert out.returncode != 0
+    return out.stderr
+
+
 def test_a_bad_setting_stops_the_process_with_a_clear_message(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(DJANGO_SETTINGS_MODULE="project.settings", DATA_DIR=str(tmp_path), JOB_WAIT_SECONDS="soon")
-    out = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert out.returncode != 0
-    assert "JOB_WAIT_SECONDS='soon' is not a number" in out.stderr
+    assert "JOB_WAIT_SECONDS='soon' is not a number" in _setup_fails(env)
 
 
 def test_the_services_profile_refuses_to_start_without_a_secret_key(tmp_path):
@@ -89,12 +90,4 @@ def test_the_services_profile_refuses_to_start_without_a_secret_key(tmp_path):
         DATABASE_URL="mysql://root@127.0.0.1:3306/test",
         REDIS_URL="redis://127.0.0.1:6379/15",
     )
-    out = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert out.returncode != 0
-    assert "SECRET_KEY must be set" in out.stderr
+    assert "SECRET_KEY must be set" in _setup_fails(env)
