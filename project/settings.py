@@ -194,6 +194,10 @@ MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", 20 * 1024 * 1024, min_value=1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MAX_JSON_BYTES", 1024 * 1024, min_value=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "apps.core.uploads.TemporaryFileUploadHandler",  # Django's, safe with very long file-name extensions
+]
 
 # --- observability ----------------------------------------------------------------------------------------------
 LOOP_LAG_INTERVAL = envfloat("LOOP_LAG_INTERVAL", 0.02, min_value=0.01, max_value=10)

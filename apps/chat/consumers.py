@@ -1,10 +1,9 @@
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
-
 from apps.chat.models import Conversation
 from apps.chat.services import chat_group
+from apps.core.consumers import JsonConsumer
 
 
-class ChatConsumer(AsyncJsonWebsocketConsumer):
+class ChatConsumer(JsonConsumer):
     """``/ws/chat/{id}/``: streams the tutor's reply tokens (``chat.token``) and reply status (``chat.reply``)."""
 
     group: str | None = None

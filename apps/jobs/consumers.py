@@ -1,9 +1,8 @@
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
-
+from apps.core.consumers import JsonConsumer
 from apps.jobs.events import user_group
 
 
-class EventsConsumer(AsyncJsonWebsocketConsumer):
+class EventsConsumer(JsonConsumer):
     """``/ws/events/``: pushes the caller's ``job.progress``, ``job.done`` and ``job.failed`` events as JSON."""
 
     group: str | None = None
@@ -20,10 +19,6 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive_json(self, content, **kwargs):
-        if isinstance(content, dict) and content.get("type") == "ping":
-            await self.send_json({"type": "pong"})
 
     async def job_event(self, message):
         await self.send_json(message["event"])

@@ -11,7 +11,7 @@ from apps.core.errors import Conflict
 from apps.core.ratelimit import limit_user
 from apps.leveltest import services
 from apps.leveltest.models import Attempt, Report
-from apps.leveltest.schemas import AnswerIn, AttemptOut, ProgressOut, ReportOut, SubmittedOut
+from apps.leveltest.schemas import AnswerIn, AttemptOut, AttemptProgressOut, ReportOut, SubmittedOut
 
 router = Router(tags=["level test"], auth=jwt_auth)
 
@@ -40,7 +40,7 @@ async def next_item(request: HttpRequest, attempt_id: UUID):
 
 @router.put(
     "/leveltest/attempts/{uuid:attempt_id}/answers/{item_id}",
-    response=ProgressOut,
+    response=AttemptProgressOut,
     summary="Answer the served item ({'choice': n}) or the writing task ({'text': ...})",
 )
 async def answer(request: HttpRequest, attempt_id: UUID, item_id: str, payload: AnswerIn):

@@ -23,7 +23,7 @@ class AnswerIn(Schema):
         return self
 
 
-class ProgressOut(Schema):
+class AttemptProgressOut(Schema):
     answered: int
     remaining: int
     can_submit: bool

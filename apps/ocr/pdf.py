@@ -81,16 +81,20 @@ def inspect_pdf(data: bytes) -> PdfInfo:
         limit = settings.OCR_MAX_PAGES
         if count > limit:
             raise BadPdf(f"The PDF has {count} pages; at most {limit} pages are accepted.")
-        sizes = []
-        for index in range(count):
-            page = _page(doc, index)
-            try:
-                sizes.append(tuple(page.get_size()))
-            finally:
-                page.close()
+        # Sizes by index (FPDF_GetPageSizeByIndexF) read the page dictionaries only: loading a page would parse its
+        # content stream, which a hostile PDF can inflate to gigabytes (the web process runs this check).
+        sizes = [_page_size(doc, index) for index in range(count)]
     for number, (width, height) in enumerate(sizes, start=1):
         _check_page_size(number, width, height)
     return PdfInfo(page_count=count, page_sizes=sizes)
+
+
+def _page_size(doc: pdfium.PdfDocument, index: int) -> tuple[float, float]:
+    try:
+        width, height = doc.get_page_size(index)
+    except pdfium.PdfiumError as exc:
+        raise CorruptFile(f"Page {index + 1} of the PDF cannot be read.") from exc
+    return float(width), float(height)
 
 
 def _page(doc: pdfium.PdfDocument, index: int) -> pdfium.PdfPage:

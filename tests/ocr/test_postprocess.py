@@ -1,6 +1,7 @@
 """Post-processing on synthetic boxes: reading order, columns, word re-spacing, upscaling, line assembly."""
 
 from apps.ocr.engines.postprocess import (
+    MAX_WORK_PIXELS,
     Fragment,
     assemble,
     padded_size,
@@ -8,6 +9,7 @@ from apps.ocr.engines.postprocess import (
     respace,
     scale_box,
     upscale_factor,
+    work_scale,
 )
 
 
@@ -104,6 +106,20 @@ def test_padded_size_for_single_lines():
     assert padded_size(1200, 40) == (1200, 300)
     assert padded_size(40, 1200) == (300, 1200)
     assert padded_size(800, 600) == (800, 600)
+
+
+def test_work_scale_upscales_small_pages_and_keeps_ordinary_ones():
+    assert work_scale(1000, 400) == 2
+    assert work_scale(1000, 400, upscale=False) == 1
+    assert work_scale(2480, 3508) == 1  # an A4 page at 300 dpi
+
+
+def test_work_scale_bounds_the_padded_canvas_of_extremely_elongated_images():
+    for width, height in [(65535, 1), (1, 65535), (60000, 300), (20000, 20000)]:
+        factor = work_scale(width, height)
+        assert factor < 1
+        canvas = padded_size(max(1, round(width * factor)), max(1, round(height * factor)))
+        assert canvas[0] * canvas[1] <= MAX_WORK_PIXELS * 1.01, (width, height, canvas)
 
 
 def test_assemble_joins_fragments_of_a_line_and_orders_lines():

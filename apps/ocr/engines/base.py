@@ -8,7 +8,7 @@ import time
 from PIL import Image, ImageDraw, ImageFont
 
 from apps.ocr.engines import OcrResult
-from apps.ocr.engines.postprocess import Fragment, assemble, clip_box, padded_size, scale_box, upscale_factor
+from apps.ocr.engines.postprocess import Fragment, assemble, clip_box, padded_size, scale_box, work_scale
 
 logger = logging.getLogger(__name__)
 
@@ -22,23 +22,28 @@ class BaseEngine:
     def recognize(self, image: Image.Image) -> OcrResult:
         """Return the image's text lines in reading order, boxes in ``image``'s own pixel coordinates.
 
-        The image is converted to RGB if needed; small images are enlarged first (see ``upscale_factor``).
+        The image is converted to RGB if needed; small images are enlarged first and extremely elongated ones shrunk
+        (see ``work_scale``).
         """
         started = time.perf_counter()
         if image.mode != "RGB":
             image = image.convert("RGB")
         width, height = image.size
-        factor = upscale_factor(width, height) if self.upscale else 1
-        work = image.resize((width * factor, height * factor), Image.Resampling.LANCZOS) if factor > 1 else image
+        factor = work_scale(width, height, upscale=self.upscale)
+        if factor != 1:
+            size = (max(1, round(width * factor)), max(1, round(height * factor)))
+            work = image.resize(size, Image.Resampling.LANCZOS)
+        else:
+            work = image
         work = _pad(work)
         fragments = self._fragments(work)
-        if factor > 1:
+        if factor != 1:
             fragments = [_unscale(fragment, factor) for fragment in fragments]
         for fragment in fragments:
             fragment.box = clip_box(fragment.box, width, height)
         lines = assemble(fragments)
         logger.debug(
-            "%s: %d lines from %dx%d (x%d) in %.2fs",
+            "%s: %d lines from %dx%d (x%.2f) in %.2fs",
             self.name,
             len(lines),
             width,
@@ -73,6 +78,6 @@ def _pad(image: Image.Image) -> Image.Image:
     return canvas
 
 
-def _unscale(fragment: Fragment, factor: int) -> Fragment:
+def _unscale(fragment: Fragment, factor: float) -> Fragment:
     char_x = None if fragment.char_x is None else [None if x is None else x / factor for x in fragment.char_x]
     return Fragment(fragment.text, fragment.confidence, scale_box(fragment.box, factor), char_x)

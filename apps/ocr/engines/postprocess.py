@@ -22,6 +22,9 @@ UPSCALE_FACTOR = 2
 UPSCALE_MAX_SIDE = 4000
 # Images more elongated than this are padded before detection (see padded_size).
 MAX_ASPECT_RATIO = 4.0
+# The padded canvas never exceeds this many pixels (72 MB of RGB): a 65535x1 upload would otherwise be padded to a
+# 65535x16384 canvas (3 GB). Images that would need more are shrunk first (see work_scale).
+MAX_WORK_PIXELS = 24_000_000
 
 # Word spacing: a space is inserted where the distance between two character centres exceeds this many times the
 # line's typical character pitch (measured on PP-OCRv6 output, whose spaces are mostly right; see the tests).
@@ -51,6 +54,16 @@ def upscale_factor(width: int, height: int) -> int:
     if height < UPSCALE_BELOW_HEIGHT and max(width, height) * UPSCALE_FACTOR <= UPSCALE_MAX_SIDE:
         return UPSCALE_FACTOR
     return 1
+
+
+def work_scale(width: int, height: int, *, upscale: bool = True) -> float:
+    """Return the factor the image is resized by before detection: ``upscale_factor`` (or 1), lowered where the
+    padded canvas (``padded_size``) would exceed MAX_WORK_PIXELS, so memory stays bounded whatever the shape."""
+    factor: float = upscale_factor(width, height) if upscale else 1
+    canvas_width, canvas_height = padded_size(math.ceil(width * factor), math.ceil(height * factor))
+    if canvas_width * canvas_height > MAX_WORK_PIXELS:
+        factor *= math.sqrt(MAX_WORK_PIXELS / (canvas_width * canvas_height))
+    return factor
 
 
 def padded_size(width: int, height: int, max_ratio: float = MAX_ASPECT_RATIO) -> tuple[int, int]:
