@@ -2,9 +2,7 @@
 jobs accepted before the restart are kept (AOF) and done afterwards."""
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,41 +16,9 @@ from django.db import connection
 from apps.jobs.models import Job, JobStatus
 from tests.conftest import PASSWORD
 from tests.faults.conftest import ROOT, wait_until
+from tests.faults.servers import Redis, free_port, http_ok
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Redis:
-    """A private redis-server with append-only persistence in a temporary folder."""
-
-    def __init__(self, folder: Path):
-        self.folder, self.port, self.proc = folder, free_port(), None
-
-    def start(self) -> None:
-        argv = [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
-                str(self.folder), "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""]  # fmt: skip
-        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        assert wait_until(lambda: _answers(self.port), timeout=10)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            self.proc.wait(timeout=10)
-
-
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def _env(redis_port: int) -> dict[str, str]:
@@ -91,7 +57,7 @@ def test_redis_restart_gives_503_then_recovers_and_keeps_accepted_jobs(stack, st
     staff.password = hasher.encode(PASSWORD, hasher.salt())  # the server process runs the default hashers
     staff.save()
     client = httpx.Client(base_url=url, timeout=10)
-    assert wait_until(lambda: _ok(client, "/api/ready"), timeout=60)
+    assert wait_until(lambda: http_ok(client, "/api/ready"), timeout=60)
     token = client.post("/api/auth/token", json={"username": "sam", "password": PASSWORD}).json()["access"]
     auth = {"Authorization": f"Bearer {token}"}
     accepted = [client.post("/api/jobs/selftest", json={"work_ms": 20, "wait": False}, headers=auth) for _ in range(3)]
@@ -107,7 +73,7 @@ def test_redis_restart_gives_503_then_recovers_and_keeps_accepted_jobs(stack, st
 
     redis.start()
     back = time.monotonic()
-    assert wait_until(lambda: _ok(client, "/api/ready"), timeout=5, interval=0.1), "not ready within 5 s of Redis"
+    assert wait_until(lambda: http_ok(client, "/api/ready"), timeout=5, interval=0.1), "not ready within 5 s of Redis"
     recovered_in = time.monotonic() - back
     assert client.post("/api/jobs/selftest", json={"work_ms": 20, "wait": False}, headers=auth).status_code == 202
 
@@ -120,10 +86,3 @@ def test_redis_restart_gives_503_then_recovers_and_keeps_accepted_jobs(stack, st
         "jobs accepted before the restart were lost"
     )
     assert recovered_in < 5
-
-
-def _ok(client: httpx.Client, path: str) -> bool:
-    try:
-        return client.get(path).status_code == 200
-    except httpx.HTTPError:
-        return False
