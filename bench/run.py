@@ -60,6 +60,8 @@ async def run_scenario(stack: Stack, scenario: Scenario, ctx: dict) -> dict:
             await scenario.ours(client, ctx, 0)  # warm-up: first queries, first inference
         # Each variant gets its own requests (distinct sentences/pages), or the second would hit the first's cache.
         result["ours"][variant] = await run_ours(scenario, ctx, offset=1000 + 400 * number)
+    if ctx.get("ours_only"):  # a development run: no baseline, so no verdicts
+        return {**result, "baseline": [], "checks": []}
     async with httpx.AsyncClient(base_url=BASELINE, timeout=600) as client:
         await scenario.baseline(client, ctx, 0)  # warm-up (the baseline loads its model here)
     result["baseline"] = await run_baseline(scenario, ctx)
@@ -85,14 +87,14 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-async def main(names: list[str], llm_delay: float) -> int:
+async def main(names: list[str], llm_delay: float, ours_only: bool = False) -> int:
     scenarios = load()
     chosen = [scenarios[n] for n in names] if names else list(scenarios.values())
     stack = Stack()
     results = []
     try:
         await stack.start(llm_delay)
-        ctx = {"auth": await stack.token()}
+        ctx = {"auth": await stack.token(), "ours_only": ours_only}
         for scenario in chosen:
             print(f"running {scenario.name}: {scenario.description}", flush=True)
             results.append(await run_scenario(stack, scenario, ctx))
@@ -118,5 +120,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scenario", action="append", default=[], help="run only this scenario (repeatable)")
     parser.add_argument("--llm-delay", type=float, default=1.0, help="seconds the LLM stand-in takes to answer")
+    parser.add_argument("--ours-only", action="store_true", help="skip the baseline and the verdicts (development)")
     args = parser.parse_args()
-    sys.exit(asyncio.run(main(args.scenario, args.llm_delay)))
+    sys.exit(asyncio.run(main(args.scenario, args.llm_delay, args.ours_only)))
