@@ -117,27 +117,37 @@ async def wait_idle(pid: int, timeout: float = 180) -> None:
 
 
 class Stack:
-    """Starts and stops everything; ``workers(env)`` restarts our worker pools with extra settings."""
+    """Starts and stops everything; ``workers(env)`` restarts our worker pools (and web) with extra settings."""
 
     def __init__(self, web_workers: int = 2):
         self.env = bench_env()
         self.web_workers = web_workers
         self.web = self.worker = self.baseline = self.llm = None
+        self.web_overrides: dict[str, str] = {}
 
     async def start(self, llm_delay: float) -> None:
         prepare(self.env)
         self.llm = _start(
             [PY, "-m", "bench.fake_llm", "--port", str(LLM_PORT), "--delay", str(llm_delay)], self.env, "llm.log"
         )
-        web = [PY, "-m", "uvicorn", "project.asgi:application", "--port", str(OURS_PORT), "--no-access-log"]
-        self.web = _start([*web, "--workers", str(self.web_workers)], self.env, "web.log")
+        self._start_web()
         base = [PY, "-m", "uvicorn", "bench.seed_baseline:app", "--port", str(BASELINE_PORT), "--no-access-log"]
         self.baseline = _start(base, self.env, "baseline.log")
         await wait_ok(f"http://127.0.0.1:{OURS_PORT}/api/ready")
         await wait_ok(f"http://127.0.0.1:{BASELINE_PORT}/api/health")
 
+    def _start_web(self) -> None:
+        web = [PY, "-m", "uvicorn", "project.asgi:application", "--port", str(OURS_PORT), "--no-access-log"]
+        self.web = _start([*web, "--workers", str(self.web_workers)], {**self.env, **self.web_overrides}, "web.log")
+
     async def workers(self, overrides: dict[str, str]) -> None:
-        """(Re)start the worker pools with ``overrides`` and wait until their models are loaded."""
+        """(Re)start the worker pools with ``overrides`` and wait until their models are loaded; the web processes
+        are restarted too when their settings change (they read some of the same settings)."""
+        if overrides != self.web_overrides:
+            _stop(self.web)
+            self.web_overrides = dict(overrides)
+            self._start_web()
+            await wait_ok(f"http://127.0.0.1:{OURS_PORT}/api/ready")
         _stop(self.worker)
         self.worker = _start([PY, "manage.py", "worker"], {**self.env, **overrides}, "worker.log")
         await asyncio.sleep(3)
