@@ -8,11 +8,14 @@ reply is marked failed, and ``retry`` asks again.
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 
 import httpx
 import openai
+from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Avg, F
 from django.utils import timezone
 from langchain_core.messages import AIMessageChunk
@@ -47,48 +50,85 @@ async def post_message(conversation: Conversation, text: str) -> tuple[Message, 
 
     Returns ``(learner message, reply)``. Raises ``TutorTimeout`` (504) or ``TutorUnavailable`` (503) when the model
     fails; both messages are stored either way (the reply as failed, retryable).
+
+    The database work is grouped into one transaction before the model calls and one after (one thread hop each),
+    not a round trip per statement: under a burst of turns the web process's CPU and the database's commits are the
+    limit, not the model.
     """
-    history = await _history(conversation)
-    learner = await Message.objects.acreate(conversation=conversation, role=Role.LEARNER, text=text)
-    await Conversation.objects.filter(pk=conversation.pk).aupdate(
-        learner_message_count=F("learner_message_count") + 1, last_activity_at=timezone.now()
-    )
-    reply = await Message.objects.acreate(
-        conversation=conversation, role=Role.TUTOR, in_reply_to=learner, status=ReplyStatus.PENDING
-    )
+    history, learner, reply = await sync_to_async(_open_turn)(conversation, text)
     outcomes = await asyncio.gather(
         _classify(learner), _answer(conversation, [*history, learner], reply), return_exceptions=True
     )
-    await _after_turn(conversation)
+    await _close_turn(conversation, learner, reply, outcomes)
+    return learner, reply
+
+
+@transaction.atomic
+def _open_turn(conversation: Conversation, text: str) -> tuple[list[Message], Message, Message]:
+    history = _history(conversation)
+    learner = Message.objects.create(conversation=conversation, role=Role.LEARNER, text=text)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        learner_message_count=F("learner_message_count") + 1, last_activity_at=timezone.now()
+    )
+    reply = Message.objects.create(
+        conversation=conversation, role=Role.TUTOR, in_reply_to=learner, status=ReplyStatus.PENDING
+    )
+    return history, learner, reply
+
+
+async def _close_turn(
+    conversation: Conversation,
+    learner: Message,
+    reply: Message,
+    outcomes: Sequence[object],
+    count_milestone: bool = True,
+) -> None:
+    """Store the turn's results (level, reply), refresh the running level, start the analysis when due; then
+    tell the websocket and re-raise the tutor's failure, if any."""
+    count = await sync_to_async(_store_turn)(conversation, learner, reply)
+    await get_channel_layer().group_send(
+        chat_group(conversation.pk), {"type": "chat.reply", "message_id": reply.pk, "status": str(reply.status)}
+    )
+    if count_milestone and count % settings.CHAT_ANALYSIS_EVERY == 0:
+        await _start_analysis(conversation, count)
     failure = next((o for o in outcomes if isinstance(o, BaseException)), None)
     if failure is not None:
         raise failure
-    return learner, reply
+
+
+@transaction.atomic
+def _store_turn(conversation: Conversation, learner: Message, reply: Message) -> int:
+    """Save the learner message's level and the reply; update the running level. Returns the learner count."""
+    if learner.cefr_level:
+        learner.save(update_fields=["cefr_level", "cefr_scores", "cefr_value"])
+    reply.save()
+    score = Message.objects.filter(conversation=conversation).aggregate(v=Avg("cefr_value"))["v"]
+    if score is not None:
+        level = LEVELS[min(5, max(0, round(score)))]
+        Conversation.objects.filter(pk=conversation.pk).update(level_score=score, level=level)
+        conversation.level, conversation.level_score = level, score
+    return Conversation.objects.values_list("learner_message_count", flat=True).get(pk=conversation.pk)
 
 
 async def retry(conversation: Conversation, reply: Message) -> tuple[Message, Message]:
     """Ask the tutor again for a failed reply (and classify the learner's message if that failed too)."""
     learner = await Message.objects.aget(pk=reply.in_reply_to_id or 0)
-    history = await _history(conversation, before=learner)
+    history = await sync_to_async(_history)(conversation, before=learner)
     reply.status, reply.error = ReplyStatus.PENDING, ""
     await reply.asave(update_fields=["status", "error"])
     tasks = [_answer(conversation, [*history, learner], reply)]
     if not learner.cefr_level:
         tasks.append(_classify(learner))
     outcomes = await asyncio.gather(*tasks, return_exceptions=True)
-    await _after_turn(conversation, count_milestone=False)
-    failure = next((o for o in outcomes if isinstance(o, BaseException)), None)
-    if failure is not None:
-        raise failure
+    await _close_turn(conversation, learner, reply, outcomes, count_milestone=False)
     return learner, reply
 
 
-async def _history(conversation: Conversation, before: Message | None = None) -> list[Message]:
+def _history(conversation: Conversation, before: Message | None = None) -> list[Message]:
     qs = conversation.messages.filter(status=ReplyStatus.DONE).exclude(text="")
     if before is not None:
         qs = qs.filter(id__lt=before.id)
-    recent = [m async for m in qs.order_by("-created_at", "-id")[:HISTORY_MESSAGES]]
-    return recent[::-1]
+    return list(qs.order_by("-created_at", "-id")[:HISTORY_MESSAGES])[::-1]
 
 
 async def _classify(learner: Message) -> None:
@@ -99,7 +139,6 @@ async def _classify(learner: Message) -> None:
         return  # the level is optional; the conversation goes on
     learner.cefr_level, learner.cefr_scores = result.level, result.scores
     learner.cefr_value = sum(LEVELS.index(level) * p for level, p in result.scores.items())
-    await learner.asave(update_fields=["cefr_level", "cefr_scores", "cefr_value"])
 
 
 async def _answer(conversation: Conversation, turns: list[Message], reply: Message) -> None:
@@ -117,16 +156,16 @@ async def _answer(conversation: Conversation, turns: list[Message], reply: Messa
                     await layer.group_send(group, event)
                     index += 1
     except (TimeoutError, openai.APITimeoutError, httpx.TimeoutException) as exc:
-        await _fail(reply, group, "The tutor did not answer in time")
+        reply.status, reply.error = ReplyStatus.FAILED, "The tutor did not answer in time"
         raise TutorTimeout("The tutor did not answer in time; your message is saved, retry the reply") from exc
     except (openai.OpenAIError, httpx.HTTPError) as exc:
         logger.warning("LLM error for conversation %s: %s", conversation.pk, exc)
-        await _fail(reply, group, "The tutor is unavailable")
+        reply.status, reply.error = ReplyStatus.FAILED, "The tutor is unavailable"
         raise TutorUnavailable("The tutor is unavailable; your message is saved, retry the reply") from exc
-    await _complete(reply, full, started, group)
+    _complete(reply, full, started)
 
 
-async def _complete(reply: Message, full: AIMessageChunk | None, started: float, group: str) -> None:
+def _complete(reply: Message, full: AIMessageChunk | None, started: float) -> None:
     usage: dict = dict((full.usage_metadata if full is not None else None) or {})
     meta = dict(full.response_metadata) if full is not None else {}
     reply.text = str(full.content).strip() if full is not None else ""
@@ -135,28 +174,6 @@ async def _complete(reply: Message, full: AIMessageChunk | None, started: float,
     reply.model_name = str(meta.get("model_name") or settings.LLM_MODEL)[:100]
     reply.prompt_tokens, reply.completion_tokens = usage.get("input_tokens"), usage.get("output_tokens")
     reply.metadata = {"offline": bool(meta.get("offline", llm.is_offline()))}
-    await reply.asave()
-    await get_channel_layer().group_send(group, {"type": "chat.reply", "message_id": reply.pk, "status": "done"})
-
-
-async def _fail(reply: Message, group: str, error: str) -> None:
-    reply.status, reply.error = ReplyStatus.FAILED, error
-    await reply.asave(update_fields=["status", "error"])
-    await get_channel_layer().group_send(group, {"type": "chat.reply", "message_id": reply.pk, "status": "failed"})
-
-
-async def _after_turn(conversation: Conversation, count_milestone: bool = True) -> None:
-    """Refresh the running level; start the analysis on every CHAT_ANALYSIS_EVERY-th learner message."""
-    score = (await Message.objects.filter(conversation=conversation).aaggregate(v=Avg("cefr_value")))["v"]
-    fields = {}
-    if score is not None:
-        fields = {"level_score": score, "level": LEVELS[min(5, max(0, round(score)))]}
-        await Conversation.objects.filter(pk=conversation.pk).aupdate(**fields)
-    fresh = await Conversation.objects.aget(pk=conversation.pk)
-    conversation.level, conversation.level_score = fresh.level, fresh.level_score
-    count = fresh.learner_message_count
-    if count_milestone and count % settings.CHAT_ANALYSIS_EVERY == 0:
-        await _start_analysis(conversation, count)
 
 
 async def _start_analysis(conversation: Conversation, count: int) -> None:
