@@ -96,6 +96,7 @@ async def main(names: list[str], llm_delay: float, ours_only: bool = False) -> i
         await stack.start(llm_delay)
         ctx = {"auth": await stack.token(), "ours_only": ours_only}
         for scenario in chosen:
+            ctx["auth"] = await stack.token()  # a fresh access token: a whole run outlasts one token's lifetime
             print(f"running {scenario.name}: {scenario.description}", flush=True)
             results.append(await run_scenario(stack, scenario, ctx))
     finally:
