@@ -85,15 +85,22 @@ async def _close_turn(
 ) -> None:
     """Store the turn's results (level, reply), refresh the running level, start the analysis when due; then
     tell the websocket and re-raise the tutor's failure, if any."""
+    if reply.status == ReplyStatus.PENDING:  # the tutor call ended in an error nobody expected: keep it retryable
+        logger.error("tutor call failed for conversation %s", conversation.pk, exc_info=_failure(outcomes))
+        reply.status, reply.error = ReplyStatus.FAILED, "The tutor failed"
     count = await sync_to_async(_store_turn)(conversation, learner, reply)
     await get_channel_layer().group_send(
         chat_group(conversation.pk), {"type": "chat.reply", "message_id": reply.pk, "status": str(reply.status)}
     )
     if count_milestone and count % settings.CHAT_ANALYSIS_EVERY == 0:
         await _start_analysis(conversation, count)
-    failure = next((o for o in outcomes if isinstance(o, BaseException)), None)
+    failure = _failure(outcomes)
     if failure is not None:
         raise failure
+
+
+def _failure(outcomes: Sequence[object]) -> BaseException | None:
+    return next((o for o in outcomes if isinstance(o, BaseException)), None)
 
 
 @transaction.atomic

@@ -93,6 +93,22 @@ async def test_an_llm_error_is_a_503_and_nothing_the_learner_wrote_is_lost(clien
     assert await Message.objects.filter(conversation=conversation, role=Role.LEARNER, text="Hello tutor").aexists()
 
 
+async def test_an_unexpected_tutor_error_leaves_a_failed_retryable_reply_not_a_pending_one(
+    client, student, conversation, monkeypatch
+):
+    class Broken:
+        async def astream(self, prompt):
+            raise ValueError("a bug in the model client")
+            yield  # an async generator
+
+    monkeypatch.setattr("apps.chat.services.llm.chat_model", lambda: Broken())
+    response = await client.post(url(conversation), json={"text": "Hello tutor"}, headers=await abearer(student))
+    assert response.status_code == 500 and response.json()["error"]["status"] == 500
+    reply = await Message.objects.aget(conversation=conversation, role=Role.TUTOR)
+    assert reply.status == ReplyStatus.FAILED and reply.error == "The tutor failed"
+    assert await Message.objects.filter(conversation=conversation, role=Role.LEARNER, text="Hello tutor").aexists()
+
+
 @pytest.mark.parametrize(("text", "message"), [("   ", "empty"), ("x" * 2001, "the limit is 2000")])
 async def test_empty_or_over_long_messages_are_422(client, student, conversation, text, message):
     response = await client.post(url(conversation), json={"text": text}, headers=await abearer(student))
