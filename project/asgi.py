@@ -38,13 +38,14 @@ from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from apps.accounts.ws import OriginValidatorMiddleware, TicketAuthMiddleware  # noqa: E402
-from project.lifespan import BodyLimit, Lifespan  # noqa: E402
+from project.lifespan import BodyLimit, Lifespan, Liveness  # noqa: E402
 from project.routing import websocket_urlpatterns  # noqa: E402
 
 http_app = BodyLimit(django_http)
 if settings.SERVE_STATIC:
     # Without nginx in front (make run), static files (admin, API docs) are served here from the app folders.
     http_app = ASGIStaticFilesHandler(http_app)
+http_app = Liveness(http_app)
 
 application = Lifespan(
     ProtocolTypeRouter(

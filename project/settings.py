@@ -251,6 +251,9 @@ LLM_TEMPERATURE = envfloat("LLM_TEMPERATURE", 0.7, min_value=0.0, max_value=2.0)
 LLM_MAX_TOKENS = envint("LLM_MAX_TOKENS", 300, min_value=16, max_value=8192)
 LLM_HISTORY_TOKENS = envint("LLM_HISTORY_TOKENS", 2000, min_value=100, max_value=200_000)
 CHAT_ANALYSIS_EVERY = envint("CHAT_ANALYSIS_EVERY", 100, min_value=1)
+# Reply text is pushed to the websocket at once for the first piece, then at most once per this many ms (what arrived
+# in between goes in one event): one channel-layer send per token costs a Redis round trip per token.
+CHAT_TOKEN_FLUSH_MS = envint("CHAT_TOKEN_FLUSH_MS", 50, min_value=0, max_value=2000)
 CHAT_MAX_MESSAGE_CHARS = envint("CHAT_MAX_MESSAGE_CHARS", 2000, min_value=10, max_value=100_000)
 SPEECH_ENGINE = envchoice("SPEECH_ENGINE", "espeak-ng", {"espeak-ng"})
 SPEECH_VOICE = envstr("SPEECH_VOICE", "en-us")

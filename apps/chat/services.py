@@ -1,7 +1,8 @@
 """The tutor conversation: save what the learner wrote first, then classify it and ask the tutor concurrently.
 
-Reply tokens are pushed to the conversation's websocket group as they arrive. Every 100th learner message
-(``CHAT_ANALYSIS_EVERY``) starts an analysis job. When the LLM fails or times out, the learner's message stays, the
+Reply tokens are pushed to the conversation's websocket group as they arrive, coalesced per ``CHAT_TOKEN_FLUSH_MS``;
+when nobody has that websocket open, the tutor is asked for the whole answer at once (``apps.chat.live``). Every
+100th learner message (``CHAT_ANALYSIS_EVERY``) starts an analysis job. When the LLM fails or times out, the learner's message stays, the
 reply is marked failed, and ``retry`` asks again.
 """
 
@@ -18,10 +19,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, F
 from django.utils import timezone
-from langchain_core.messages import AIMessageChunk
+from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.messages.ai import add_ai_message_chunks
 
 from apps.cefr import services as cefr
-from apps.chat import llm
+from apps.chat import live, llm
 from apps.chat.models import LEVELS, Conversation, Message, ReplyStatus, Role
 from apps.chat.tutor import build_prompt
 from apps.core.errors import ApiError, ServiceUnavailable
@@ -150,18 +152,20 @@ async def _classify(learner: Message) -> None:
 
 async def _answer(conversation: Conversation, turns: list[Message], reply: Message) -> None:
     prompt = build_prompt(conversation.level or None, conversation.topic, turns, settings.LLM_HISTORY_TOKENS)
-    layer, group = get_channel_layer(), chat_group(conversation.pk)
+    tokens = _TokenSender(chat_group(conversation.pk), reply.pk, settings.CHAT_TOKEN_FLUSH_MS / 1000)
     started = time.perf_counter()
-    full: AIMessageChunk | None = None
+    chunks: list[AIMessageChunk] = []
+    full: AIMessage | None = None
     try:
         async with asyncio.timeout(settings.LLM_TIMEOUT):
-            index = 0
-            async for chunk in llm.chat_model().astream(prompt):
-                full = chunk if full is None else full + chunk
-                if chunk.content:
-                    event = {"type": "chat.token", "message_id": reply.pk, "index": index, "token": chunk.content}
-                    await layer.group_send(group, event)
-                    index += 1
+            model = llm.chat_model()
+            if await live.has_listeners(tokens.group):
+                async for chunk in model.astream(prompt):
+                    chunks.append(chunk)  # type: ignore[arg-type]
+                    if chunk.content:
+                        tokens.add(str(chunk.content))
+            else:  # nobody has the websocket open: one answer, not a stream to parse token by token
+                full = await model.ainvoke(prompt)  # type: ignore[assignment]
     except (TimeoutError, openai.APITimeoutError, httpx.TimeoutException) as exc:
         reply.status, reply.error = ReplyStatus.FAILED, "The tutor did not answer in time"
         raise TutorTimeout("The tutor did not answer in time; your message is saved, retry the reply") from exc
@@ -169,10 +173,59 @@ async def _answer(conversation: Conversation, turns: list[Message], reply: Messa
         logger.warning("LLM error for conversation %s: %s", conversation.pk, exc)
         reply.status, reply.error = ReplyStatus.FAILED, "The tutor is unavailable"
         raise TutorUnavailable("The tutor is unavailable; your message is saved, retry the reply") from exc
+    finally:
+        await tokens.close()
+    if chunks:  # one merge at the end: adding chunk by chunk builds a new message object per token
+        full = add_ai_message_chunks(chunks[0], *chunks[1:])
     _complete(reply, full, started)
 
 
-def _complete(reply: Message, full: AIMessageChunk | None, started: float) -> None:
+class _TokenSender:
+    """Pushes reply text to the conversation's websocket group in order: the first piece at once, then whatever
+    arrived meanwhile at most once per ``window`` seconds, as one ``chat.token`` event with the next index.
+
+    Sending runs in its own task, so the model's stream is never held up by the channel layer, and a channel-layer
+    failure only costs the live view (logged): the reply is still stored and returned.
+    """
+
+    def __init__(self, group: str, message_id: int, window: float):
+        self.group, self.message_id, self.window = group, message_id, window
+        self.pending: list[str] = []
+        self.ready = asyncio.Event()
+        self.finished = False
+        self.task: asyncio.Task | None = None
+
+    def add(self, text: str) -> None:
+        self.pending.append(text)
+        self.ready.set()
+        if self.task is None:
+            self.task = asyncio.create_task(self._run())
+
+    async def close(self) -> None:
+        self.finished = True
+        self.ready.set()
+        if self.task is not None:
+            await self.task
+
+    async def _run(self) -> None:
+        layer, index = get_channel_layer(), 0
+        try:
+            while True:
+                await self.ready.wait()
+                self.ready.clear()
+                if self.pending:
+                    text, self.pending = "".join(self.pending), []
+                    event = {"type": "chat.token", "message_id": self.message_id, "index": index, "token": text}
+                    await layer.group_send(self.group, event)
+                    index += 1
+                if self.finished and not self.pending:
+                    return
+                await asyncio.sleep(self.window)
+        except Exception:
+            logger.exception("could not push reply tokens of message %s to the websocket", self.message_id)
+
+
+def _complete(reply: Message, full: AIMessage | None, started: float) -> None:
     usage: dict = dict((full.usage_metadata if full is not None else None) or {})
     meta = dict(full.response_metadata) if full is not None else {}
     reply.text = str(full.content).strip() if full is not None else ""

@@ -125,6 +125,12 @@ class RedisKV:
     async def ping(self) -> None:
         await self._client().ping()
 
+    async def subscribers(self, channel: str) -> int:
+        """How many connections, on any host, are subscribed to the pub/sub ``channel`` (not prefixed: pub/sub
+        channel names are global to the server)."""
+        ((_, count),) = await self._client().pubsub_numsub(channel)
+        return int(count)
+
 
 _store: KV | None = None
 _store_key: tuple[str, str] | None = None

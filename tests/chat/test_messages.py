@@ -28,21 +28,27 @@ async def test_the_offline_tutor_corrects_a_mistake_and_the_message_gets_a_level
     assert reply["model_name"] == "offline-tutor"
 
 
-async def test_a_real_openai_client_streams_tokens_in_order_on_the_websocket(client, student, conversation, fake_llm):
-    fake_llm.behaviour.token_delay = 0.01
+async def _reply_events(client, student, conversation, text):
+    """Post ``text`` with the conversation's websocket open; the reply and the ``chat.token`` events before
+    ``chat.reply``."""
     ticket = (await client.post("/api/auth/ws-ticket", headers=await abearer(student))).json()["ticket"]
     socket = WebsocketCommunicator(application, f"/ws/chat/{conversation.pk}/?ticket={ticket}")
     assert (await socket.connect())[0]
-    response = await client.post(url(conversation), json={"text": "I like football"}, headers=await abearer(student))
+    response = await client.post(url(conversation), json={"text": text}, headers=await abearer(student))
     assert response.status_code == 200, response.text
-    reply = response.json()["reply"]
     tokens = []
-    while True:
-        event = await socket.receive_json_from(timeout=10)
-        if event["type"] == "chat.reply":
-            break
+    while (event := await socket.receive_json_from(timeout=10))["type"] != "chat.reply":
         tokens.append(event)
     await socket.disconnect()
+    return response.json()["reply"], tokens
+
+
+async def test_a_real_openai_client_streams_tokens_in_order_on_the_websocket(
+    client, student, conversation, fake_llm, settings
+):
+    settings.CHAT_TOKEN_FLUSH_MS = 0  # every token as soon as the sender is free
+    fake_llm.behaviour.token_delay = 0.01
+    reply, tokens = await _reply_events(client, student, conversation, "I like football")
     assert [t["index"] for t in tokens] == list(range(len(tokens))) and len(tokens) > 3
     assert "".join(t["token"] for t in tokens).strip() == reply["text"]
     assert reply["text"] == "You said: I like football Tell me more about that?"
@@ -51,6 +57,32 @@ async def test_a_real_openai_client_streams_tokens_in_order_on_the_websocket(cli
     sent = fake_llm.behaviour.requests[-1]
     assert sent["stream"] is True and sent["messages"][0]["role"] == "system"
     assert "Learner level" in sent["messages"][0]["content"]
+
+
+async def test_tokens_that_arrive_within_the_flush_window_travel_in_one_event(
+    client, student, conversation, fake_llm, settings
+):
+    settings.CHAT_TOKEN_FLUSH_MS = 150
+    fake_llm.behaviour.token_delay = 0.02  # 14 words, 20 ms apart: about 280 ms of streaming
+    reply, tokens = await _reply_events(client, student, conversation, "I went to the park with my dog")
+    assert reply["text"] == "You said: I went to the park with my dog Tell me more about that?"
+    assert "".join(t["token"] for t in tokens).strip() == reply["text"]
+    assert [t["index"] for t in tokens] == list(range(len(tokens)))
+    assert tokens[0]["token"] == "You "  # the first piece is not held back
+    assert 2 <= len(tokens) <= 5, [t["token"] for t in tokens]  # not one event per token
+
+
+async def test_without_a_websocket_open_the_tutor_answers_in_one_piece(client, student, conversation, fake_llm):
+    response = await client.post(url(conversation), json={"text": "I like tennis"}, headers=await abearer(student))
+    assert response.status_code == 200, response.text
+    reply = response.json()["reply"]
+    assert reply["text"] == "You said: I like tennis Tell me more about that?" and reply["status"] == "done"
+    assert reply["tokens"]["completion"] > 0 and reply["tokens"]["prompt"] > 0
+    assert not fake_llm.behaviour.requests[-1].get("stream")  # nobody to stream to
+    # Once the websocket is open (on this or any other web process), the next reply is streamed.
+    streamed, tokens = await _reply_events(client, student, conversation, "I like golf")
+    assert fake_llm.behaviour.requests[-1]["stream"] is True and len(tokens) >= 1
+    assert "".join(t["token"] for t in tokens).strip() == streamed["text"]
 
 
 async def test_history_is_sent_to_the_model_within_the_budget(client, student, conversation, fake_llm, settings):

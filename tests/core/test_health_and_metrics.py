@@ -5,9 +5,21 @@ from tests.conftest import abearer
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def test_health_answers_without_touching_anything(client, django_assert_num_queries):
+async def test_health_answers_without_touching_anything(client, monkeypatch):
+    from django.core.handlers import asgi
+
+    def no_django(*args, **kwargs):
+        raise AssertionError("the liveness probe reached Django")
+
+    monkeypatch.setattr(asgi.ASGIHandler, "handle", no_django)  # answered on the event loop, no thread hop
     response = await client.get("/api/health")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.headers["content-type"].startswith("application/json")
+    head = await client.head("/api/health")
+    assert head.status_code == 200 and head.content == b""
+    # Anything else under /api/ still goes through Django (here: a method the route does not allow).
+    with pytest.raises(AssertionError, match="reached Django"):
+        await client.post("/api/health")
 
 
 async def test_ready_reports_every_component(client):
