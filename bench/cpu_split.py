@@ -62,7 +62,8 @@ async def main(name: str, repeat: int, spy_dir: str | None, llm_delay: float) ->
             web_children = Path(f"/proc/{stack.web.pid}/task/{stack.web.pid}/children").read_text().split()
             for pid in web_children:
                 out = Path(spy_dir) / f"web-{pid}.txt"
-                spies.append(subprocess.Popen(["py-spy", "record", "--gil", "-p", pid, "-o", str(out), "-r", "200", "-f", "raw"]))
+                argv = ["py-spy", "record", "--gil", "-p", pid, "-o", str(out), "-r", "200", "-f", "raw"]
+                spies.append(subprocess.Popen(argv))
             await asyncio.sleep(1)
         before, started = _sample(stack), time.perf_counter()
         offset = 5000

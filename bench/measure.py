@@ -1,13 +1,15 @@
 """Load driving and the numbers taken from it: latencies, percentiles, loop lag from the metrics."""
 
 import asyncio
+import json
 import re
 import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx
-
-PROBE_INTERVAL = 0.025
 
 
 def pct(values: list[float], q: float) -> float:
@@ -34,44 +36,49 @@ def histogram_p99(before: dict[float, float], after: dict[float, float]) -> floa
     return float("nan")
 
 
-async def _probe(client: httpx.AsyncClient, stop: asyncio.Event, latencies: list[float]) -> None:
-    while not stop.is_set():
-        started = time.perf_counter()
-        response = await client.get("/api/health", timeout=300)
-        latencies.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
-        await asyncio.sleep(PROBE_INTERVAL)
+class Probe:
+    """``bench.probe`` in a child process: /api/health latencies measured outside the load generator's loop."""
+
+    def __init__(self, base_url: str):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.probe", base_url],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+
+    def stop(self) -> list[float]:
+        out, _ = self.proc.communicate(timeout=600)
+        if self.proc.returncode != 0:
+            raise RuntimeError("the /api/health probe failed")
+        return json.loads(out)
 
 
 async def drive(base_url: str, request, ctx: dict, concurrency: int, rounds: int, offset: int = 0) -> dict:
     """Send ``concurrency`` requests at once, ``rounds`` times, probing /api/health meanwhile."""
-    health: list[float] = []
     work: list[float] = []
     server: list[float] = []
     errors: list[str] = []
     limits = httpx.Limits(max_connections=concurrency + 4, max_keepalive_connections=concurrency + 4)
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=600) as client:
-        async with httpx.AsyncClient(base_url=base_url) as prober:
-            stop = asyncio.Event()
-            probe = asyncio.create_task(_probe(prober, stop, health))
-            await asyncio.sleep(0.3)
+        probe = Probe(base_url)
+        await asyncio.sleep(0.3)
 
-            async def one(i: int) -> None:
-                started = time.perf_counter()
-                try:
-                    timing = await request(client, ctx, offset + i)
-                    work.append((time.perf_counter() - started) * 1000)
-                    if timing is not None:
-                        server.append(timing)
-                except Exception as exc:
-                    errors.append(f"{type(exc).__name__}: {exc}"[:200])
-
+        async def one(i: int) -> None:
             started = time.perf_counter()
-            for r in range(rounds):
-                await asyncio.gather(*(one(r * concurrency + i) for i in range(concurrency)))
-            elapsed = time.perf_counter() - started
-            stop.set()
-            await probe
+            try:
+                timing = await request(client, ctx, offset + i)
+                work.append((time.perf_counter() - started) * 1000)
+                if timing is not None:
+                    server.append(timing)
+            except Exception as exc:
+                errors.append(f"{type(exc).__name__}: {exc}"[:200])
+
+        started = time.perf_counter()
+        for r in range(rounds):
+            await asyncio.gather(*(one(r * concurrency + i) for i in range(concurrency)))
+        elapsed = time.perf_counter() - started
+        health = await asyncio.to_thread(probe.stop)
     result = {
         "concurrency": concurrency,
         "requests": rounds * concurrency,

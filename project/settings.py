@@ -85,6 +85,7 @@ MIDDLEWARE = [
 # The JSON API (JWT, no cookies) runs through a lean, async-only chain: Django's session, auth, CSRF and messages
 # middleware are sync and would cost two thread hops each per request (project/asgi.py routes /api/ here).
 API_MIDDLEWARE = [
+    "apps.core.admission.AdmissionMiddleware",
     "apps.core.middleware.RequestMetricsMiddleware",
     "apps.core.middleware.ApiErrorEnvelopeMiddleware",
 ]
@@ -201,6 +202,10 @@ FILE_UPLOAD_HANDLERS = [
 ]
 
 # --- observability ----------------------------------------------------------------------------------------------
+# Admission (apps.core.admission): API requests doing CPU work at once per web process (0: no gate), and how long a
+# request waits for a slot before it goes ahead without one.
+ADMISSION_SLOTS = envint("ADMISSION_SLOTS", 4, min_value=0, max_value=10_000)
+ADMISSION_WAIT = envfloat("ADMISSION_WAIT", 2.0, min_value=0.0, max_value=60)
 LOOP_LAG_INTERVAL = envfloat("LOOP_LAG_INTERVAL", 0.02, min_value=0.01, max_value=10)
 LOG_LEVEL = envchoice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
 LOGGING = {

@@ -2,8 +2,8 @@
 
 Reply tokens are pushed to the conversation's websocket group as they arrive, coalesced per ``CHAT_TOKEN_FLUSH_MS``;
 when nobody has that websocket open, the tutor is asked for the whole answer at once (``apps.chat.live``). Every
-100th learner message (``CHAT_ANALYSIS_EVERY``) starts an analysis job. When the LLM fails or times out, the learner's message stays, the
-reply is marked failed, and ``retry`` asks again.
+100th learner message (``CHAT_ANALYSIS_EVERY``) starts an analysis job. When the LLM fails or times out, the
+learner's message stays, the reply is marked failed, and ``retry`` asks again.
 """
 
 import asyncio
@@ -26,6 +26,7 @@ from apps.cefr import services as cefr
 from apps.chat import live, llm
 from apps.chat.models import LEVELS, Conversation, Message, ReplyStatus, Role
 from apps.chat.tutor import build_prompt
+from apps.core import admission
 from apps.core.errors import ApiError, ServiceUnavailable
 from apps.jobs import services as jobs
 
@@ -157,7 +158,7 @@ async def _answer(conversation: Conversation, turns: list[Message], reply: Messa
     chunks: list[AIMessageChunk] = []
     full: AIMessage | None = None
     try:
-        async with asyncio.timeout(settings.LLM_TIMEOUT):
+        async with admission.released(), asyncio.timeout(settings.LLM_TIMEOUT):
             model = llm.chat_model()
             if await live.has_listeners(tokens.group):
                 async for chunk in model.astream(prompt):

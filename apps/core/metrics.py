@@ -30,6 +30,9 @@ HTTP_LATENCY = Histogram(
     ["method", "route"],
     buckets=LATENCY_BUCKETS,
 )
+ADMISSION_WAIT = Histogram(
+    "admission_wait_seconds", "Time an API request waited for a slot (ADMISSION_SLOTS)", buckets=LATENCY_BUCKETS
+)
 LOOP_LAG = Histogram("event_loop_lag_seconds", "Delay of the web process's event loop", buckets=LAG_BUCKETS)
 ACTOR_DURATION = Histogram(
     "actor_duration_seconds", "Time an actor took per message", ["actor", "outcome"], buckets=LATENCY_BUCKETS

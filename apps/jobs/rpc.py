@@ -13,6 +13,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
+from apps.core import admission
 from apps.core.errors import ServiceUnavailable
 from apps.jobs import broker, events
 
@@ -47,7 +48,8 @@ async def call(actor_name: str, queue: str, timeout: float, **kwargs: Any) -> An
         except Exception as exc:
             raise ServiceUnavailable("The job queue is unavailable, retry shortly") from exc
         try:
-            message = await asyncio.wait_for(layer.receive(channel), timeout)
+            async with admission.released():
+                message = await asyncio.wait_for(layer.receive(channel), timeout)
         except TimeoutError:
             raise WorkerTimeout(actor_name.split(".")[0], timeout) from None
     finally:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from apps.core import admission
 from apps.core.errors import ServiceUnavailable
 from apps.jobs import broker, events
 from apps.jobs.models import FINISHED, Job, JobStatus
@@ -83,7 +84,8 @@ async def wait(job: Job, timeout: float | None = None) -> Job:
             if remaining <= 0:
                 break
             try:
-                message = await asyncio.wait_for(layer.receive(channel), remaining)
+                async with admission.released():
+                    message = await asyncio.wait_for(layer.receive(channel), remaining)
             except TimeoutError:
                 break
             if message.get("event", {}).get("status") in FINISHED:
