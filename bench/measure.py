@@ -58,6 +58,7 @@ async def drive(base_url: str, request, ctx: dict, concurrency: int, rounds: int
     """Send ``concurrency`` requests at once, ``rounds`` times, probing /api/health meanwhile."""
     work: list[float] = []
     server: list[float] = []
+    queued: list[float] = []
     errors: list[str] = []
     limits = httpx.Limits(max_connections=concurrency + 4, max_keepalive_connections=concurrency + 4)
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=600) as client:
@@ -70,7 +71,8 @@ async def drive(base_url: str, request, ctx: dict, concurrency: int, rounds: int
                 timing = await request(client, ctx, offset + i)
                 work.append((time.perf_counter() - started) * 1000)
                 if timing is not None:
-                    server.append(timing)
+                    server.append(timing[0])
+                    queued.append(timing[1])
             except Exception as exc:
                 errors.append(f"{type(exc).__name__}: {exc}"[:200])
 
@@ -97,12 +99,16 @@ async def drive(base_url: str, request, ctx: dict, concurrency: int, rounds: int
     if server:
         result["server_p50_ms"] = round(pct(server, 50), 2)
         result["server_p99_ms"] = round(pct(server, 99), 2)
+        result["queue_p50_ms"] = round(pct(queued, 50), 2)
+        result["queue_p99_ms"] = round(pct(queued, 99), 2)
     if errors:
         result["first_errors"] = errors[:3]
     return result
 
 
-def server_timing(response: httpx.Response) -> float | None:
-    """The ``app`` duration (ms) from the Server-Timing header our service sends."""
-    match = re.search(r"app;dur=([\d.]+)", response.headers.get("server-timing", ""))
-    return float(match.group(1)) if match else None
+def server_timing(response: httpx.Response) -> tuple[float, float] | None:
+    """The ``app`` and ``queue`` durations (ms) from the Server-Timing header our service sends: time from admission
+    to the response, and time waiting for an admission slot (``apps.core.admission``)."""
+    header = response.headers.get("server-timing", "")
+    app, queue = re.search(r"app;dur=([\d.]+)", header), re.search(r"queue;dur=([\d.]+)", header)
+    return (float(app.group(1)), float(queue.group(1)) if queue else 0.0) if app else None

@@ -72,6 +72,7 @@ async def run_scenario(stack: Stack, scenario: Scenario, ctx: dict) -> dict:
 
 
 COLUMNS = ["concurrency", "requests", "errors", "elapsed_s", "throughput_rps", "work_p50_ms", "work_p99_ms",
+           "server_p99_ms", "queue_p99_ms",
            "health_p50_ms", "health_p99_ms", "lag_p99_ms"]  # fmt: skip
 
 

@@ -18,7 +18,7 @@ def sentences() -> list[str]:
         return [row["text"] for row in csv.DictReader(fh)]
 
 
-async def ours(client: httpx.AsyncClient, ctx: dict, i: int) -> float | None:
+async def ours(client: httpx.AsyncClient, ctx: dict, i: int) -> tuple[float, float] | None:
     response = await client.post(
         "/api/cefr/classify", json={"texts": [sentences()[i % len(sentences())]]}, headers=ctx["auth"]
     )
