@@ -24,7 +24,9 @@ def batcher() -> MicroBatcher:
             from apps.cefr.model import CefrModel, ModelUnavailable
 
             try:
-                model = CefrModel.load(settings.CEFR_MODEL_DIR, threads=settings.CEFR_TORCH_THREADS)
+                model = CefrModel.load(
+                    settings.CEFR_MODEL_DIR, threads=settings.CEFR_TORCH_THREADS, device=settings.CEFR_DEVICE
+                )
             except ModelUnavailable as exc:
                 _load_error = str(exc)
                 logger.error("CEFR model cannot be loaded: %s", exc)

@@ -232,6 +232,8 @@ CEFR_MAX_BATCH = envint("CEFR_MAX_BATCH", 32, min_value=1, max_value=512)
 CEFR_MAX_WAIT_MS = envfloat("CEFR_MAX_WAIT_MS", 10.0, min_value=0.0, max_value=1000)
 CEFR_CACHE_TTL = envint("CEFR_CACHE_TTL", 30 * 24 * 3600, min_value=1)
 CEFR_TIMEOUT = envfloat("CEFR_TIMEOUT", 15.0, min_value=0.1, max_value=300)
+# Where the CEFR model runs in the worker: "auto" (a CUDA GPU when torch sees one, else the CPU), "cpu", "cuda:0"...
+CEFR_DEVICE = envstr("CEFR_DEVICE", "auto")
 CEFR_TORCH_THREADS = envint("CEFR_TORCH_THREADS", 1, min_value=1, max_value=64)
 CEFR_MAX_TEXTS = envint("CEFR_MAX_TEXTS", 64, min_value=1, max_value=1024)
 CEFR_MAX_CHARS = envint("CEFR_MAX_CHARS", 2000, min_value=10, max_value=100_000)

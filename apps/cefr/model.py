@@ -37,6 +37,19 @@ def default_model_path() -> Path:
     return Path(configured) if configured else Path(settings.BASE_DIR) / "models" / "cefr-minilm"
 
 
+def resolve_device(name: str) -> torch.device:
+    """``"auto"``: the first CUDA GPU when torch sees one, else the CPU; otherwise the torch device named."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError as exc:
+        raise ModelUnavailable(f"CEFR_DEVICE {name!r} is not a torch device: {exc}") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ModelUnavailable(f"CEFR_DEVICE is {name!r} but torch sees no CUDA GPU")
+    return device
+
+
 def limit_threads(threads: int = MAX_THREADS) -> None:
     """Cap torch's intra-op threads at ``threads`` (process-wide); never raises the current count."""
     if torch.get_num_threads() > threads:
@@ -46,15 +59,17 @@ def limit_threads(threads: int = MAX_THREADS) -> None:
 class CefrModel:
     """A loaded classifier; ``predict`` is safe to call from several threads (inference only, no state changes)."""
 
-    def __init__(self, model: Any, tokenizer: Any, max_length: int, path: Path) -> None:
+    def __init__(self, model: Any, tokenizer: Any, max_length: int, path: Path, device: torch.device) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.max_length = max_length
         self.path = path
+        self.device = device
 
     @classmethod
-    def load(cls, path: str | Path | None = None, threads: int = MAX_THREADS) -> "CefrModel":
-        """Load the model folder at ``path`` (default: ``default_model_path()``) in float32, ready for ``predict``.
+    def load(cls, path: str | Path | None = None, threads: int = MAX_THREADS, device: str = "cpu") -> "CefrModel":
+        """Load the model folder at ``path`` (default: ``default_model_path()``) in float32 on ``device`` (see
+        ``resolve_device``), ready for ``predict``.
 
         Raises ModelUnavailable, naming the folder and the cause, when the folder or one of its files is missing,
         when a file cannot be parsed, or when the weights or labels do not match a six-level classifier.
@@ -69,9 +84,11 @@ class CefrModel:
         except Exception as exc:  # any parse or shape error means the folder is unusable
             raise ModelUnavailable(f"CEFR model in {folder} is corrupt or unreadable: {exc}") from exc
         _check_labels(folder, model.config)
+        where = resolve_device(device)
+        model.to(where)
         max_length = int(getattr(model.config, "cefr_max_length", MAX_LENGTH))
-        logger.info("loaded CEFR model from %s (max_length=%d)", folder, max_length)
-        return cls(model, tokenizer, max_length, folder)
+        logger.info("loaded CEFR model from %s on %s (max_length=%d)", folder, where, max_length)
+        return cls(model, tokenizer, max_length, folder, where)
 
     def predict(self, texts: list[str]) -> list[dict[str, Any]]:
         """Classify ``texts`` in one batched forward pass.
@@ -89,7 +106,8 @@ class CefrModel:
             list(texts), padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
         )
         with torch.inference_mode():
-            probabilities = self.model(**encoded).logits.float().softmax(dim=-1).tolist()
+            logits = self.model(**encoded.to(self.device)).logits
+            probabilities = logits.float().softmax(dim=-1).cpu().tolist()
         return [_result(row) for row in probabilities]
 
 

@@ -101,3 +101,15 @@ def test_corrupt_config_raises(tmp_path: Path):
     (folder / "config.json").write_text("{not json")
     with pytest.raises(ModelUnavailable, match="corrupt or unreadable"):
         CefrModel.load(folder)
+
+
+def test_the_device_setting_resolves_to_what_torch_can_use(model):
+    torch = pytest.importorskip("torch")
+    resolve = model_module.resolve_device
+    assert resolve("cpu") == torch.device("cpu") and model.device.type == "cpu"
+    assert resolve("auto") == torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if not torch.cuda.is_available():  # this machine: asking for a GPU is a clear load error, not a crash later
+        with pytest.raises(ModelUnavailable, match="sees no CUDA GPU"):
+            CefrModel.load(model_module.default_model_path(), device="cuda")
+    with pytest.raises(ModelUnavailable, match="not a torch device"):
+        resolve("gpu-please")
