@@ -1,7 +1,8 @@
-"""ASGI wrappers around Django and Channels: body-size limit, and start-up/shut-down of background tasks.
+"""ASGI wrappers around Django and Channels: liveness, body-size limit, start-up/shut-down of background tasks.
 
 ``Lifespan`` warms the process up (``apps.core.warmup``), starts the event-loop lag sampler and, in the embedded
-profile, the Dramatiq worker threads inside the web process; it stops them on shutdown. Servers without lifespan support get the sampler on the first request.
+profile, the Dramatiq worker threads inside the web process; it stops them on shutdown. Servers without lifespan
+support get the sampler on the first request.
 """
 
 import asyncio
