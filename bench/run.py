@@ -54,6 +54,7 @@ async def run_baseline(scenario: Scenario, ctx: dict) -> list[dict]:
 async def run_scenario(stack: Stack, scenario: Scenario, ctx: dict) -> dict:
     result: dict = {"scenario": scenario.name, "description": scenario.description, "ours": {}}
     for number, (variant, overrides) in enumerate(scenario.variants.items()):
+        ctx["variant"] = variant
         await stack.workers(overrides)
         async with httpx.AsyncClient(base_url=OURS, timeout=600) as client:
             await scenario.setup(client, ctx)
