@@ -1,8 +1,9 @@
 """Where the CPU goes during a burst: CPU seconds per process group (``python -m bench.cpu_split --scenario NAME``).
 
-Starts the bench stack (no baseline), warms the scenario up, then runs its first phase ``--repeat`` times and prints
-the CPU seconds used by our web processes, the worker pools, the LLM stand-in, MariaDB, Redis and the load generator
-itself, per request. With ``--py-spy DIR`` it also records a flame graph (``--gil``) of each web process.
+Starts the bench stack (no baseline), warms the scenario up, then runs its first phase (``--phase N`` for another)
+``--repeat`` times and prints the CPU seconds used by our web processes, the worker pools, the LLM stand-in,
+MariaDB, Redis and the load generator itself, per request. With ``--py-spy DIR`` it also records a flame graph
+(``--gil``) of each web process.
 """
 
 import argparse
@@ -43,7 +44,7 @@ def _sample(stack: Stack) -> dict[str, float]:
     }
 
 
-async def main(name: str, repeat: int, spy_dir: str | None, llm_delay: float) -> None:
+async def main(name: str, repeat: int, spy_dir: str | None, llm_delay: float, phase: int = 0) -> None:
     scenario = load()[name]
     stack = Stack()
     stack.baseline = None
@@ -56,7 +57,7 @@ async def main(name: str, repeat: int, spy_dir: str | None, llm_delay: float) ->
         async with httpx.AsyncClient(base_url=base, timeout=600) as client:
             await scenario.setup(client, ctx)
             await scenario.ours(client, ctx, 0)
-        concurrency, rounds = scenario.phases[0]
+        concurrency, rounds = scenario.phases[phase]
         if spy_dir:
             Path(spy_dir).mkdir(parents=True, exist_ok=True)
             web_children = Path(f"/proc/{stack.web.pid}/task/{stack.web.pid}/children").read_text().split()
@@ -91,6 +92,7 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--py-spy", dest="spy", default=None, help="folder for flame graphs of the web processes")
     parser.add_argument("--llm-delay", type=float, default=1.0)
+    parser.add_argument("--phase", type=int, default=0, help="which of the scenario's phases (0: the first)")
     args = parser.parse_args()
     os.chdir(ROOT)
-    asyncio.run(main(args.scenario, args.repeat, args.spy, args.llm_delay))
+    asyncio.run(main(args.scenario, args.repeat, args.spy, args.llm_delay, args.phase))

@@ -167,7 +167,10 @@ _CORES = os.cpu_count() or 1
 WORKER_POOLS = envpools("WORKER_POOLS", f"cefr:1:16:5,interactive:{_CORES}:1:10,documents:{_CORES}:1:15,default:1:4:10")
 WORKER_QUEUES = sorted({q for pool in WORKER_POOLS for q in pool["queues"]})
 WORKER_THREADS = envint("WORKER_THREADS", 4, min_value=1, max_value=64)
+# An idle consumer of a WORKER_FAST_QUEUES queue (requests wait on these) polls Redis at least every WORKER_POLL_MS;
+# other queues and the delay queues at least every second (each poll costs the worker ~0.6 ms of CPU).
 WORKER_POLL_MS = envint("WORKER_POLL_MS", 50, min_value=5, max_value=10_000)
+WORKER_FAST_QUEUES = envlist("WORKER_FAST_QUEUES", ["cefr", "interactive"])
 # Backpressure: past this many waiting messages, endpoints that would enqueue more answer 503 with Retry-After.
 QUEUE_MAX_DEPTH = envintmap("QUEUE_MAX_DEPTH", "cefr:5000,interactive:200,documents:5000,default:2000")
 # Per-user limits on the heavy endpoints, requests per minute.

@@ -32,9 +32,9 @@ class Command(BaseCommand):
     def handle(self, *args, pool: str | None = None, **options):
         if not settings.REDIS_URL:
             raise CommandError("Separate workers need REDIS_URL (the embedded profile runs its worker in the server)")
-        # An idle Dramatiq consumer polls Redis with a growing back-off up to this many milliseconds (its default,
-        # 1000, would let the first message after a quiet spell wait up to a second).
-        os.environ["dramatiq_worker_timeout"] = str(settings.WORKER_POLL_MS)
+        # Dramatiq's one idle timeout (delay-queue polls, idle worker threads' wake-ups); the consumers of the
+        # queues themselves poll every WORKER_POLL_MS (actors.PollingConsumerThread).
+        os.environ["dramatiq_worker_timeout"] = "1000"
         pools = [p for p in settings.WORKER_POOLS if pool is None or pool in p["queues"]]
         if not pools:
             raise CommandError(f"No pool consumes {pool!r}; pools: {settings.WORKER_POOLS}")
