@@ -47,7 +47,6 @@ def _sample(stack: Stack) -> dict[str, float]:
 async def main(name: str, repeat: int, spy_dir: str | None, llm_delay: float, phase: int = 0) -> None:
     scenario = load()[name]
     stack = Stack()
-    stack.baseline = None
     spies: list[subprocess.Popen] = []
     try:
         await stack.start(llm_delay)
