@@ -99,21 +99,29 @@ def _check_range(name: str, value: float, low: float | None, high: float | None)
 
 
 def envpools(name: str, default: str) -> list[dict]:
-    """Worker pools as ``queue[+queue]:processes:threads:nice`` items separated by commas."""
+    """Worker pools as ``queue[+queue]:processes:threads:nice[:prefetch]`` items separated by commas.
+
+    ``prefetch`` (default: Dramatiq's, twice the threads) is how many messages a process takes from Redis at once.
+    """
     raw = envstr(name, "").strip() or default
     pools = []
     for item in raw.split(","):
         parts = item.strip().split(":")
-        if len(parts) != 4:
-            raise ImproperlyConfigured(f"{name}: {item!r} is not queue:processes:threads:nice")
+        if len(parts) not in (4, 5):
+            raise ImproperlyConfigured(f"{name}: {item!r} is not queue:processes:threads:nice[:prefetch]")
         queues, *numbers = parts
         try:
-            processes, threads, nice = (int(n) for n in numbers)
+            processes, threads, nice, *rest = (int(n) for n in numbers)
         except ValueError:
             raise ImproperlyConfigured(f"{name}: {item!r} has a part that is not an integer") from None
-        if not queues or processes < 1 or threads < 1 or not 0 <= nice <= 19:
-            raise ImproperlyConfigured(f"{name}: {item!r} needs queues, processes >= 1, threads >= 1, nice 0-19")
-        pools.append({"queues": queues.split("+"), "processes": processes, "threads": threads, "nice": nice})
+        prefetch = rest[0] if rest else threads * 2
+        if not queues or processes < 1 or threads < 1 or not 0 <= nice <= 19 or prefetch < 1:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} needs queues, processes >= 1, threads >= 1, nice 0-19, prefetch >= 1"
+            )
+        pools.append(
+            {"queues": queues.split("+"), "processes": processes, "threads": threads, "nice": nice, "prefetch": prefetch}
+        )
     return pools
 
 

@@ -7,6 +7,7 @@ cache, broker and channel layer, and Dramatiq workers as separate processes.
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -162,9 +163,13 @@ else:
 EMBEDDED_WORKER = envbool("EMBEDDED_WORKER", not REDIS_URL)
 # One pool of Dramatiq processes per kind of work, each sized for it (queue:processes:threads:nice). CEFR: one process
 # with many threads so concurrent requests share forward passes; OCR: one single-threaded engine per process and core;
-# PDF pages at a lower priority than interactive images; the web process always at a higher one (nice 0).
+# PDF pages at a lower priority than interactive images; the web process always at a higher one (nice 0). An image
+# process takes one message at a time (prefetch 1): with two, an image could wait behind another in a busy process
+# while the other process idles.
 _CORES = os.cpu_count() or 1
-WORKER_POOLS = envpools("WORKER_POOLS", f"cefr:1:16:5,interactive:{_CORES}:1:10,documents:{_CORES}:1:15,default:1:4:10")
+WORKER_POOLS = envpools(
+    "WORKER_POOLS", f"cefr:1:16:5,interactive:{_CORES}:1:10:1,documents:{_CORES}:1:15,default:1:4:10"
+)
 WORKER_QUEUES = sorted({q for pool in WORKER_POOLS for q in pool["queues"]})
 WORKER_THREADS = envint("WORKER_THREADS", 4, min_value=1, max_value=64)
 # An idle consumer of a WORKER_FAST_QUEUES queue (requests wait on these) polls Redis at least every WORKER_POLL_MS;
@@ -244,6 +249,10 @@ CEFR_MAX_CHARS = envint("CEFR_MAX_CHARS", 2000, min_value=10, max_value=100_000)
 # --- OCR (engines loaded only in worker processes) -------------------------------------------------------------------
 OCR_ENGINE = envchoice("OCR_ENGINE", "onnx", {"onnx", "paddle"})
 OCR_THREADS = envint("OCR_THREADS", 1, min_value=1, max_value=64)
+# An ONNX engine runs a model on OCR_THREADS more threads while that many other cores' leases are free (the tail of
+# a burst, one document on an idle machine); leases are lock files, one per core, in OCR_CORE_LEASE_DIR.
+OCR_BORROW_CORES = envbool("OCR_BORROW_CORES", True)
+OCR_CORE_LEASE_DIR = envstr("OCR_CORE_LEASE_DIR", os.path.join(tempfile.gettempdir(), f"lingua-cores-{os.getuid()}"))
 OCR_MAX_UPLOAD_BYTES = envint("OCR_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, min_value=1024)
 OCR_MAX_PIXELS = envint("OCR_MAX_PIXELS", 50_000_000, min_value=10_000)
 OCR_MAX_PAGES = envint("OCR_MAX_PAGES", 200, min_value=1, max_value=10_000)

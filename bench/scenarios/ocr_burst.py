@@ -36,15 +36,17 @@ def variant(i: int) -> tuple[str, bytes]:
 
 
 def cpu_seconds_per_image() -> float:
-    """CPU time of one recognition of each page on one thread (the engine the workers use), averaged."""
+    """CPU time of one recognition of each page on OCR_THREADS threads (the engine the workers use), averaged."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
     django.setup()
-    from apps.ocr.engines import get_engine
+    from django.conf import settings
+
+    from apps.ocr.engines import build_engine
     from apps.ocr.imaging import open_image
 
-    engine = get_engine()
+    engine = build_engine(settings.OCR_ENGINE, borrow_cores=False)  # the workers' engine, on its own threads only
     engine.recognize(open_image(originals()[0]))  # warm-up
     times = []
     for data in originals():

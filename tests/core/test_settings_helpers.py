@@ -77,14 +77,16 @@ def test_it_fails_loudly_when_the_secret_file_is_missing(monkeypatch, tmp_path):
 def test_it_parses_worker_pools(monkeypatch):
     from project.env import envpools
 
-    monkeypatch.setenv("POOLS", "cefr:1:16:5, interactive+documents:2:1:10")
+    monkeypatch.setenv("POOLS", "cefr:1:16:5, interactive+documents:2:1:10:1")
     assert envpools("POOLS", "") == [
-        {"queues": ["cefr"], "processes": 1, "threads": 16, "nice": 5},
-        {"queues": ["interactive", "documents"], "processes": 2, "threads": 1, "nice": 10},
+        {"queues": ["cefr"], "processes": 1, "threads": 16, "nice": 5, "prefetch": 32},
+        {"queues": ["interactive", "documents"], "processes": 2, "threads": 1, "nice": 10, "prefetch": 1},
     ]
 
 
-@pytest.mark.parametrize("raw", ["cefr:1:16", "cefr:x:1:5", "cefr:0:1:5", "cefr:1:1:25", ":1:1:5"])
+@pytest.mark.parametrize(
+    "raw", ["cefr:1:16", "cefr:x:1:5", "cefr:0:1:5", "cefr:1:1:25", ":1:1:5", "cefr:1:1:5:0", "cefr:1:1:5:1:9"]
+)
 def test_it_rejects_malformed_worker_pools(monkeypatch, raw):
     from project.env import envpools
 

@@ -40,6 +40,7 @@ class Command(BaseCommand):
             raise CommandError(f"No pool consumes {pool!r}; pools: {settings.WORKER_POOLS}")
         if len(pools) == 1:
             os.nice(pools[0]["nice"])
+            os.environ["dramatiq_queue_prefetch"] = str(pools[0]["prefetch"])
             argv = dramatiq_argv(pools[0])
             self.stdout.write(f"exec {' '.join(argv[1:])} (nice {pools[0]['nice']})")
             self.stdout.flush()
@@ -51,7 +52,8 @@ class Command(BaseCommand):
         for spec in pools:
             argv = dramatiq_argv(spec)
             self.stdout.write(f"start {' '.join(argv[1:])} (nice {spec['nice']})")
-            children.append(subprocess.Popen(argv, preexec_fn=functools.partial(os.nice, spec["nice"])))
+            env = {**os.environ, "dramatiq_queue_prefetch": str(spec["prefetch"])}
+            children.append(subprocess.Popen(argv, env=env, preexec_fn=functools.partial(os.nice, spec["nice"])))
         self.stdout.flush()
 
         def stop(signum, frame):

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.ocr.engines import ENGINE_NAMES, EngineUnavailable, get_engine
+from apps.ocr.engines import ENGINE_NAMES, EngineUnavailable, build_engine
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         results = {"load_average": round(load, 2), "threads": settings.OCR_THREADS, "engines": {}}
         for name in names:
             try:
-                engine = get_engine(name)
+                engine = build_engine(name)  # OCR_THREADS threads, never borrowed cores: comparable timings
             except EngineUnavailable as exc:
                 self.stderr.write(f"{name}: unavailable: {exc}")
                 results["engines"][name] = {"error": str(exc)}
