@@ -120,7 +120,13 @@ def envpools(name: str, default: str) -> list[dict]:
                 f"{name}: {item!r} needs queues, processes >= 1, threads >= 1, nice 0-19, prefetch >= 1"
             )
         pools.append(
-            {"queues": queues.split("+"), "processes": processes, "threads": threads, "nice": nice, "prefetch": prefetch}
+            {
+                "queues": queues.split("+"),
+                "processes": processes,
+                "threads": threads,
+                "nice": nice,
+                "prefetch": prefetch,
+            }
         )
     return pools
 

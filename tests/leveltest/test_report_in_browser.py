@@ -82,17 +82,27 @@ def report(student, teacher):
 
 
 def test_a_teacher_logs_in_and_reads_the_report(live_asgi, browser, report, student):
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
+    wait = WebDriverWait(browser, 15)
     browser.get(f"{live_asgi}/teacher/login/")
     browser.find_element(By.ID, "id_username").send_keys("tess")
     browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
     browser.find_element(By.ID, "login").click()
-    assert browser.current_url.endswith("/teacher/")
+    try:  # the click starts the form's navigation; the next page arrives when it arrives
+        wait.until(expected_conditions.url_matches(r"/teacher/$"))
+    except TimeoutException:
+        pytest.fail(
+            f"still at {browser.current_url} after logging in: {browser.find_element(By.TAG_NAME, 'body').text}"
+        )
     assert "Alice Martin" in browser.find_element(By.TAG_NAME, "main").text
 
     browser.find_element(By.LINK_TEXT, "Alice Martin").click()
-    assert browser.find_element(By.ID, "overall-level").text == report.level
+    level = wait.until(expected_conditions.presence_of_element_located((By.ID, "overall-level")))
+    assert level.text == report.level
     bars = browser.find_elements(By.CSS_SELECTOR, "svg.level-chart rect")
     assert len(bars) == 5  # grammar, vocabulary, reading, overall, writing
     assert browser.find_element(By.ID, "writing-level").text == "B1"

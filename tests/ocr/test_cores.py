@@ -90,7 +90,7 @@ def narrow_text(page):
 def test_engine_borrows_free_cores_and_reads_the_same(tmp_path, page, narrow_text):
     leases = CoreLeases(tmp_path, 2)
     engine = OnnxEngine(threads=1, leases=leases)
-    sessions = [s for s in _sessions(engine)]
+    sessions = _sessions(engine)
     assert len(sessions) == 3 and all(isinstance(s, ElasticSession) for s in sessions)
     before = sum(s.wide_runs for s in sessions)
     result = engine.recognize(page)
