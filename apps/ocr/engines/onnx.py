@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from apps.ocr.engines import EngineUnavailable
+from apps.ocr.engines import EngineUnavailable, OcrResult
 from apps.ocr.engines.base import BaseEngine, warmup_image
 from apps.ocr.engines.postprocess import Fragment
 
@@ -81,7 +81,7 @@ class OnnxEngine(BaseEngine):
                 infer.session = ElasticSession(infer.session, _session(path, threads * 2), leases, threads)
             self.recognize(warmup_image())
 
-    def recognize(self, image: Image.Image):
+    def recognize(self, image: Image.Image) -> OcrResult:
         if self.leases is None:
             return super().recognize(image)
         with self.leases.hold(self.threads):
