@@ -24,9 +24,12 @@ def _pages():
     return [open_image(data) for data in originals()]
 
 
-def _time(engine, pages) -> tuple[float, float]:
+def _time(engine, pages, start_at: float = 0.0) -> tuple[float, float]:
+    """Wall and CPU seconds per page, after one warm-up pass and (if given) at ``start_at`` on the wall clock."""
     for page in pages:
         engine.recognize(page)
+    while time.time() < start_at:
+        time.sleep(0.001)
     wall, cpu = time.perf_counter(), time.process_time()
     for page in pages:
         engine.recognize(page)
@@ -39,15 +42,8 @@ def _narrow_in_child(start_at: float, queue) -> None:
     django.setup()
     from apps.ocr.engines.onnx import OnnxEngine
 
-    engine, pages = OnnxEngine(threads=1), _pages()
-    for page in pages:
-        engine.recognize(page)
-    while time.time() < start_at:
-        time.sleep(0.001)
-    cpu = time.process_time()
-    for page in pages:
-        engine.recognize(page)
-    queue.put((time.process_time() - cpu) / len(pages))
+    _, cpu = _time(OnnxEngine(threads=1), _pages(), start_at)
+    queue.put(cpu)
 
 
 def _together(processes: int) -> list[float]:
