@@ -114,11 +114,28 @@ def _fail(job_id: str, doc: Document, status: int, message: str) -> None:
     jobs.fail(job_id, message[:2000])
 
 
+_warmed_up = False
+
+
 def warm_up() -> None:
-    """Build this process's OCR engine at boot so a missing engine is logged at once."""
+    """Build this process's OCR engine at boot (a missing engine is logged at once), then run everything a first
+    page costs once: a page-sized image through the engine, the vocabulary's lemmatiser and word list, the decoders.
+    Without it the first images a new worker process gets took up to 1.5x their time."""
+    global _warmed_up
     from apps.ocr.engines import EngineUnavailable, get_engine
 
     try:
-        get_engine()
+        engine = get_engine()
     except EngineUnavailable as exc:
         logger.error("OCR engine cannot be loaded: %s", exc)
+        return
+    if _warmed_up:
+        return
+    from apps.ocr import pdf  # noqa: F401  (imported by the first PDF page otherwise)
+    from apps.ocr.vocabulary import vocabulary
+
+    started = time.perf_counter()
+    engine.warm_up()
+    vocabulary("Warm up: the learners were reading their books.")
+    _warmed_up = True
+    logger.info("OCR warmed up in %.1f s", time.perf_counter() - started)

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
@@ -17,8 +18,8 @@ HOLDER = textwrap.dedent(
     """
     import sys, time
     from apps.ocr.engines.cores import CoreLeases
-    with CoreLeases(sys.argv[1], int(sys.argv[2])).hold(int(sys.argv[3])) as held:
-        print(held, flush=True)
+    with CoreLeases(sys.argv[1], int(sys.argv[2])).hold(int(sys.argv[3])):
+        print("held", flush=True)
         time.sleep(600)
     """
 )
@@ -26,7 +27,7 @@ HOLDER = textwrap.dedent(
 
 @pytest.fixture
 def holder(tmp_path):
-    """Start a separate process that holds ``count`` of ``cores`` leases in tmp_path until it is killed."""
+    """Start a separate process that registers ``count`` of ``cores`` cores in tmp_path until it is killed."""
     procs = []
 
     def start(cores: int, count: int) -> subprocess.Popen:
@@ -37,7 +38,7 @@ def holder(tmp_path):
             cwd=os.getcwd(),
         )
         procs.append(proc)
-        assert proc.stdout.readline().strip() == str(count)
+        assert proc.stdout.readline().strip() == "held"
         return proc
 
     yield start
@@ -46,32 +47,99 @@ def holder(tmp_path):
         proc.wait()
 
 
-def test_leases_are_exclusive_and_never_wait(tmp_path):
+def test_holds_always_count_and_borrows_only_fit(tmp_path):
     leases = CoreLeases(tmp_path, 2)
-    with leases.hold() as held:
-        assert held == 1 and leases.busy() == 1
+    with leases.hold():
+        assert leases.busy() == 1
         with leases.borrow(1) as borrowed:
             assert borrowed and leases.busy() == 2
-            with leases.borrow(1) as again, leases.hold() as none_left:
-                assert not again and none_left == 0  # all taken: told at once, nothing held
+            with leases.borrow(1) as again:
+                assert not again and leases.busy() == 2  # refused at once, nothing registered
         assert leases.busy() == 1
         with leases.borrow(2) as too_many:
-            assert not too_many and leases.busy() == 1  # a partial borrow is given back
+            assert not too_many and leases.busy() == 1
+        with leases.hold(), leases.hold():
+            assert leases.busy() == 3  # holds count however many there are (two OCR pools on two cores)
     assert leases.busy() == 0
+    assert not [p for p in tmp_path.iterdir() if not p.name.startswith(".borrow")]  # every file removed
 
 
-def test_another_process_lease_is_seen_and_freed_when_it_dies(tmp_path, holder):
+def _start_worker(leases: CoreLeases, **hold_options) -> tuple[threading.Thread, threading.Event, threading.Event]:
+    """A thread that holds a core like a worker starting an image, until its ``stop`` event is set."""
+    entered, stop = threading.Event(), threading.Event()
+
+    def work():
+        with leases.hold(**hold_options):
+            entered.set()
+            stop.wait(10)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    return thread, entered, stop
+
+
+def test_a_worker_starting_during_a_borrowed_run_waits_for_it_then_stops_the_borrowing(tmp_path):
+    """The bug of the per-core design: the second worker found both cores taken, ran unregistered, and the first
+    kept borrowing its core for the rest of its image."""
+    leases = CoreLeases(tmp_path, 2)
+    with leases.hold():
+        with leases.borrow(1) as borrowed:
+            assert borrowed
+            thread, entered, stop = _start_worker(leases)  # another worker starts an image meanwhile
+            time.sleep(0.3)
+            assert leases.busy() == 3  # registered at once...
+            assert not entered.is_set()  # ...but runs only when the borrowed run is over
+        assert entered.wait(2)
+        with leases.borrow(1) as again:
+            assert not again  # the next model run stays on its own thread
+        assert leases.busy() == 2
+        stop.set()
+        thread.join()
+
+
+def test_the_wait_for_a_borrowed_run_is_bounded(tmp_path):
+    leases = CoreLeases(tmp_path, 2)
+    with leases.hold(), leases.borrow(1) as borrowed:
+        assert borrowed
+        thread, entered, stop = _start_worker(leases, max_wait=0.2)
+        assert entered.wait(3)  # a borrower that never finishes cannot stop a worker for good
+        stop.set()
+        thread.join()
+
+
+def test_concurrent_borrowers_never_overcommit(tmp_path):
+    leases = CoreLeases(tmp_path, 3)
+    seen, granted = [], []
+
+    def borrower():
+        for _ in range(100):
+            with leases.borrow(1) as borrowed:
+                if borrowed:
+                    granted.append(1)
+                    seen.append(leases.busy())
+
+    with leases.hold():
+        threads = [threading.Thread(target=borrower) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert granted and max(seen) <= 3
+
+
+def test_a_dead_workers_registration_is_not_counted_and_is_removed(tmp_path, holder):
     leases = CoreLeases(tmp_path, 2)
     proc = holder(2, 1)
     assert leases.busy() == 1
-    with leases.hold() as held, leases.borrow(1) as borrowed:
-        assert held == 1 and not borrowed
+    with leases.hold(), leases.borrow(1) as borrowed:
+        assert not borrowed
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     deadline = time.monotonic() + 5
     while leases.busy() and time.monotonic() < deadline:
         time.sleep(0.01)
     assert leases.busy() == 0  # the kernel dropped the dead worker's lock
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("lease-")]
 
 
 @pytest.fixture(scope="module")

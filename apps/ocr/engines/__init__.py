@@ -66,6 +66,10 @@ class OcrEngine(Protocol):
         """Return the text lines of an RGB image in reading order, boxes in the image's own coordinates."""
         ...
 
+    def warm_up(self) -> None:
+        """Run once what a first page costs (called at a worker process's boot)."""
+        ...
+
 
 def get_engine(name: str | None = None) -> OcrEngine:
     """Return this process's engine called ``name`` (default settings.OCR_ENGINE), building it on first use.

@@ -56,6 +56,11 @@ class BaseEngine:
     def _fragments(self, image: Image.Image) -> list[Fragment]:
         raise NotImplementedError
 
+    def warm_up(self) -> None:
+        """Recognise a page-sized image, so a worker's first real page does not pay for what a first run costs
+        (memory pools grown to a page's size, lazily initialised code); worker processes call it once at boot."""
+        self.recognize(warmup_page())
+
 
 def warmup_image() -> Image.Image:
     """A small image with a line of printed text, so a warm-up run loads every model (detector and recogniser)."""
@@ -65,6 +70,32 @@ def warmup_image() -> Image.Image:
     except (TypeError, OSError):  # Pillow without FreeType: the tiny bitmap font still gets detected
         font = ImageFont.load_default()
     ImageDraw.Draw(image).text((16, 24), "Warm up 123", fill="black", font=font)
+    return image
+
+
+# Worksheet-like lines of different lengths, so the recogniser sees batches of several widths.
+_PAGE_LINES = (
+    "Unit 4: Everyday life",
+    "Read the text and answer the questions below.",
+    "Maria gets up at seven o'clock every morning.",
+    "She has breakfast with her brother and then walks to school.",
+    "1. What time does Maria get up?",
+    "2. Who does she have breakfast with?",
+    "Vocabulary: morning, breakfast, brother, school, usually",
+    "Write five sentences about your own day.",
+)
+
+
+def warmup_page(width: int = 1000, height: int = 1400) -> Image.Image:
+    """A page-sized image of printed worksheet text (about the size of a phone photo of a page after resizing)."""
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    try:
+        font = ImageFont.load_default(size=28)
+    except (TypeError, OSError):  # Pillow without FreeType
+        font = ImageFont.load_default()
+    for index in range(16):
+        draw.text((60, 50 + index * 82), _PAGE_LINES[index % len(_PAGE_LINES)], fill="black", font=font)
     return image
 
 

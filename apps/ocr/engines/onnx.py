@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PIL import Image
 
 from apps.ocr.engines import EngineUnavailable, OcrResult
-from apps.ocr.engines.base import BaseEngine, warmup_image
+from apps.ocr.engines.base import BaseEngine, warmup_image, warmup_page
 from apps.ocr.engines.postprocess import Fragment
 
 if TYPE_CHECKING:
@@ -73,19 +74,39 @@ class OnnxEngine(BaseEngine):
         for stage, path in model_paths().items():
             params[f"{stage}.model_path"] = str(path)
         self._ocr = RapidOCR(params=params)
-        # Build the sessions now (rapidocr loads them lazily) so the first request does not pay for it.
-        self.recognize(warmup_image())
-        if leases is not None and threads * 2 <= leases.cores:
-            for stage, path in model_paths().items():
-                infer = getattr(self._ocr, STAGES[stage]).session  # rapidocr's OrtInferSession
+        super().recognize(warmup_image())  # rapidocr builds its stages on first use; then their sessions are replaced
+        wide = leases is not None and threads * 2 <= leases.cores
+        for stage, path in model_paths().items():
+            infer = getattr(self._ocr, STAGES[stage]).session  # rapidocr's OrtInferSession
+            infer.session = _session(path, threads)
+            if wide:
+                assert leases is not None
                 infer.session = ElasticSession(infer.session, _session(path, threads * 2), leases, threads)
-            self.recognize(warmup_image())
+        # Run every session once now so the first request does not pay for the lazy initialisation.
+        self.recognize(warmup_image())
 
     def recognize(self, image: Image.Image) -> OcrResult:
         if self.leases is None:
             return super().recognize(image)
         with self.leases.hold(self.threads):
             return super().recognize(image)
+
+    def warm_up(self) -> None:
+        """Recognise a page on the narrow sessions and, where there are any, on the wide ones too (outside the core
+        accounting: a worker process does this once, at boot)."""
+        page = warmup_page()
+        elastic = [s for s in self._sessions() if isinstance(s, ElasticSession)]
+        for wide in (False, True) if elastic else (False,):
+            for session in elastic:
+                session.forced = wide
+            try:
+                super().recognize(page)
+            finally:
+                for session in elastic:
+                    session.forced = None
+
+    def _sessions(self) -> list:
+        return [getattr(self._ocr, attr).session.session for attr in STAGES.values()]
 
     def _fragments(self, image: Image.Image) -> list[Fragment]:
         output = self._ocr(image)
@@ -114,8 +135,11 @@ class ElasticSession:
         self.leases = leases
         self.extra = extra
         self.wide_runs = 0
+        self.forced: bool | None = None  # True or False: always wide or narrow, cores unasked (warm-up)
 
     def run(self, output_names, input_feed, run_options=None):
+        if self.forced is not None:
+            return (self.wide if self.forced else self.narrow).run(output_names, input_feed, run_options)
         with self.leases.borrow(self.extra) as borrowed:
             if borrowed:
                 self.wide_runs += 1
@@ -126,13 +150,42 @@ class ElasticSession:
         return getattr(self.narrow, name)
 
 
+_arena_lock = threading.Lock()
+_arena_registered = False
+
+
+def _shared_arena() -> None:
+    """Register one onnxruntime memory arena for the process, shared by every session that asks for it."""
+    global _arena_registered
+    with _arena_lock:
+        if not _arena_registered:
+            info = onnxruntime.OrtMemoryInfo(
+                "Cpu", onnxruntime.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, onnxruntime.OrtMemType.DEFAULT
+            )
+            # No limit, buffers grown to the next power of two, default chunk sizes.
+            onnxruntime.create_and_register_allocator(info, onnxruntime.OrtArenaCfg(0, 0, -1, -1))
+            _arena_registered = True
+
+
 def _session(path: Path, threads: int):
-    """A CPU session like rapidocr's, with ``threads`` intra-op threads that sleep rather than spin when idle."""
+    """A CPU session with ``threads`` intra-op threads that sleep rather than spin when idle, on the process's
+    shared memory arena.
+
+    rapidocr builds its sessions without onnxruntime's arena, so every operator's output is a fresh ``malloc``: the
+    large ones are ``mmap``-ed, faulted in page by page and unmapped again. That was 10% of the time of the five
+    ocr-burst pages (1.1 of 11.2 s in the kernel, one process) and grew when several workers did it at once. One
+    arena for all of a process's sessions (detector, classifier, recogniser, narrow and wide) keeps the buffers for
+    the next run; it holds the largest run's working set, about 400 MB more per process than without (rapidocr
+    resizes every page to at most 2000 px a side, so that is bounded).
+    """
+    _shared_arena()
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 4
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
+    options.enable_cpu_mem_arena = True
+    options.add_session_config_entry("session.use_env_allocators", "1")
     # A borrowed core must be free again the moment the run ends, not spinning for the next run.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return onnxruntime.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
