@@ -183,3 +183,61 @@ def test_no_wide_sessions_without_enough_cores(tmp_path):
 
 def _sessions(engine):
     return [getattr(engine._ocr, stage).session.session for stage in ("text_det", "text_cls", "text_rec")]
+
+
+def test_warm_up_reads_a_page_on_both_sessions_without_registering(tmp_path):
+    from apps.ocr.engines.base import warmup_page
+
+    leases = CoreLeases(tmp_path, 2)
+    engine = OnnxEngine(threads=1, leases=leases)
+    page = warmup_page()
+    lines = engine.recognize(page).lines
+    assert len(lines) == 16 and lines[0].text == "Unit 4: Everyday life"  # a real page of text: every model runs
+    sessions = _sessions(engine)
+    narrow_runs = []
+    for session in sessions:
+        session.narrow = _Counting(session.narrow, narrow_runs)
+    before = sum(s.wide_runs for s in sessions)
+    with leases.hold(2):  # the machine is busy: a recognize would stay narrow, the warm-up still runs both
+        engine.warm_up()
+        assert leases.busy() == 2
+    assert len(narrow_runs) >= 3 and sum(s.wide_runs for s in sessions) - before >= 3
+    assert all(s.forced is None for s in sessions)
+
+
+def test_sessions_share_one_memory_arena(tmp_path):
+    engine = OnnxEngine(threads=1, leases=CoreLeases(tmp_path, 2))
+    for elastic in _sessions(engine):
+        for session in (elastic.narrow, elastic.wide):
+            options = session.get_session_options()
+            assert options.enable_cpu_mem_arena
+            assert options.get_session_config_entry("session.use_env_allocators") == "1"
+
+
+class _Counting:
+    def __init__(self, inner, calls):
+        self.inner, self.calls = inner, calls
+
+    def run(self, *args, **kwargs):
+        self.calls.append(1)
+        return self.inner.run(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def test_worker_boot_warms_the_engine_once_per_process(monkeypatch):
+    import actors.ocr
+    from apps.ocr import vocabulary
+    from apps.ocr.engines import get_engine
+
+    engine = get_engine()
+    calls = []
+    real = engine.warm_up
+    monkeypatch.setattr(engine, "warm_up", lambda: calls.append(real()))
+    monkeypatch.setattr(actors.ocr, "_warmed_up", False)
+    vocabulary._analyzer.cache_clear()
+    actors.ocr.warm_up()
+    actors.ocr.warm_up()  # the middleware runs again for every worker started in this process: no second page
+    assert len(calls) == 1
+    assert vocabulary._analyzer.cache_info().currsize == 1  # the word list is loaded too

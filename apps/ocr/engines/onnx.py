@@ -139,6 +139,7 @@ class ElasticSession:
 
     def run(self, output_names, input_feed, run_options=None):
         if self.forced is not None:
+            self.wide_runs += self.forced
             return (self.wide if self.forced else self.narrow).run(output_names, input_feed, run_options)
         with self.leases.borrow(self.extra) as borrowed:
             if borrowed:
