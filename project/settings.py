@@ -249,8 +249,8 @@ CEFR_MAX_CHARS = envint("CEFR_MAX_CHARS", 2000, min_value=10, max_value=100_000)
 # --- OCR (engines loaded only in worker processes) -------------------------------------------------------------------
 OCR_ENGINE = envchoice("OCR_ENGINE", "onnx", {"onnx", "paddle"})
 OCR_THREADS = envint("OCR_THREADS", 1, min_value=1, max_value=64)
-# An ONNX engine runs a model on OCR_THREADS more threads while that many other cores' leases are free (the tail of
-# a burst, one document on an idle machine); leases are lock files, one per core, in OCR_CORE_LEASE_DIR.
+# An ONNX engine runs a model on OCR_THREADS more threads while that many cores are not registered by busy OCR
+# workers (the tail of a burst, one document on an idle machine); registrations are lock files in OCR_CORE_LEASE_DIR.
 OCR_BORROW_CORES = envbool("OCR_BORROW_CORES", True)
 OCR_CORE_LEASE_DIR = envstr("OCR_CORE_LEASE_DIR", os.path.join(tempfile.gettempdir(), f"lingua-cores-{os.getuid()}"))
 OCR_MAX_UPLOAD_BYTES = envint("OCR_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, min_value=1024)

@@ -236,7 +236,8 @@ def test_worker_boot_warms_the_engine_once_per_process(monkeypatch):
     real = engine.warm_up
     monkeypatch.setattr(engine, "warm_up", lambda: calls.append(real()))
     monkeypatch.setattr(actors.ocr, "_warmed_up", False)
-    vocabulary._analyzer.cache_clear()
+    for cached in (vocabulary._analyzer, vocabulary.lemma, vocabulary.word_level):
+        cached.cache_clear()
     actors.ocr.warm_up()
     actors.ocr.warm_up()  # the middleware runs again for every worker started in this process: no second page
     assert len(calls) == 1

@@ -3,11 +3,12 @@
 Every model is given by path (``rapidocr/models/``), so rapidocr never reaches its download code; the recogniser's
 character list is embedded in the ONNX model's metadata, so no dictionary is fetched either. onnxruntime sessions
 are thread-safe and rapidocr's call path keeps no per-call state when called without overrides, so one engine
-serves every thread of a process; each session uses ``threads`` intra-op threads.
+serves every thread of a process. rapidocr's sessions are replaced by the engine's own (``_session``): the same
+models and graph optimisations, ``threads`` intra-op threads, and one memory arena shared by the process.
 
 With core leases (``apps.ocr.engines.cores``) each model also gets a wider session, ``threads`` more intra-op
-threads, and every model run goes to it while that many other cores are free on the machine: the last images of a
-burst then use the cores the finished workers left idle.
+threads, and every model run goes to it while that many cores are not registered by busy workers: the last images
+of a burst then use the cores the finished workers left idle.
 """
 
 from __future__ import annotations
