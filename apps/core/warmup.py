@@ -1,10 +1,12 @@
 """Work a web process does once at start instead of in its first requests.
 
-Django imports the URLconf (and with it every API module) on the first request, and the tutor's LangChain client is
-built, with its OpenAI SDK imports, on the first chat message: together about a second of CPU that, after a deploy or
-a restart, landed on whichever requests came first, and on the event loop every other request shares.
+Django imports the URLconf (and with it every API module) on the first request, the tutor's LangChain client is
+built, with its OpenAI SDK imports, on the first chat message, and the first upload imports the image and PDF
+libraries: together about a second of CPU that, after a deploy or a restart, landed on whichever requests came
+first, and on the event loop every other request shares.
 """
 
+import io
 import logging
 import time
 
@@ -22,4 +24,18 @@ def warm_up() -> None:
         llm.chat_model()
     except Exception:  # a bad LLM setting shows up on the chat endpoints, with its own error; serving goes on
         logger.exception("could not build the tutor's chat model at start")
+    _check_an_upload()
     logger.info("web process warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
+
+
+def _check_an_upload() -> None:
+    """Check a small PNG as an upload: imports pdfium and Pillow's format plugins, about 80 ms that the first OCR
+    upload of every web process paid otherwise (``python -m bench.cpu_split --scenario ocr-burst --py-spy``)."""
+    from PIL import Image
+
+    from apps.ocr import imaging, pdf  # noqa: F401
+
+    Image.init()  # every format plugin, as the first TIFF or WebP upload would
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, format="PNG")
+    imaging.check_upload(buffer.getvalue(), "warm-up.png")
