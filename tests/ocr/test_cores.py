@@ -158,7 +158,7 @@ def narrow_text(page):
 def test_engine_borrows_free_cores_and_reads_the_same(tmp_path, page, narrow_text):
     leases = CoreLeases(tmp_path, 2)
     engine = OnnxEngine(threads=1, leases=leases)
-    sessions = _sessions(engine)
+    sessions = engine._sessions()
     assert len(sessions) == 3 and all(isinstance(s, ElasticSession) for s in sessions)
     before = sum(s.wide_runs for s in sessions)
     result = engine.recognize(page)
@@ -171,18 +171,14 @@ def test_engine_stays_on_its_own_thread_while_the_other_core_is_busy(tmp_path, h
     leases = CoreLeases(tmp_path, 2)
     engine = OnnxEngine(threads=1, leases=leases)
     holder(2, 1)
-    before = sum(s.wide_runs for s in _sessions(engine))
+    before = sum(s.wide_runs for s in engine._sessions())
     assert engine.recognize(page).text == narrow_text
-    assert sum(s.wide_runs for s in _sessions(engine)) == before
+    assert sum(s.wide_runs for s in engine._sessions()) == before
 
 
 def test_no_wide_sessions_without_enough_cores(tmp_path):
     engine = OnnxEngine(threads=1, leases=CoreLeases(tmp_path, 1))
-    assert not any(isinstance(s, ElasticSession) for s in _sessions(engine))
-
-
-def _sessions(engine):
-    return [getattr(engine._ocr, stage).session.session for stage in ("text_det", "text_cls", "text_rec")]
+    assert not any(isinstance(s, ElasticSession) for s in engine._sessions())
 
 
 def test_warm_up_reads_a_page_on_both_sessions_without_registering(tmp_path):
@@ -193,7 +189,7 @@ def test_warm_up_reads_a_page_on_both_sessions_without_registering(tmp_path):
     page = warmup_page()
     lines = engine.recognize(page).lines
     assert len(lines) == 16 and lines[0].text == "Unit 4: Everyday life"  # a real page of text: every model runs
-    sessions = _sessions(engine)
+    sessions = engine._sessions()
     narrow_runs = []
     for session in sessions:
         session.narrow = _Counting(session.narrow, narrow_runs)
@@ -207,7 +203,7 @@ def test_warm_up_reads_a_page_on_both_sessions_without_registering(tmp_path):
 
 def test_sessions_share_one_memory_arena(tmp_path):
     engine = OnnxEngine(threads=1, leases=CoreLeases(tmp_path, 2))
-    for elastic in _sessions(engine):
+    for elastic in engine._sessions():
         for session in (elastic.narrow, elastic.wide):
             options = session.get_session_options()
             assert options.enable_cpu_mem_arena
