@@ -215,7 +215,7 @@ class _Counting:
         self.inner, self.calls = inner, calls
 
     def run(self, *args, **kwargs):
-        self.calls.append(1)
+        self.calls.append(args[1] if len(args) > 1 else kwargs.get("input_feed"))  # the input feed
         return self.inner.run(*args, **kwargs)
 
     def __getattr__(self, name):
@@ -238,3 +238,26 @@ def test_worker_boot_warms_the_engine_once_per_process(monkeypatch):
     actors.ocr.warm_up()  # the middleware runs again for every worker started in this process: no second page
     assert len(calls) == 1
     assert vocabulary._analyzer.cache_info().currsize == 1  # the word list is loaded too
+
+
+def test_a_borrowed_batch_runs_in_two_halves_with_the_same_output(tmp_path):
+    import numpy
+
+    engine = OnnxEngine(threads=1, leases=CoreLeases(tmp_path, 2))
+    rec = engine._ocr.text_rec.session.session
+    assert isinstance(rec, ElasticSession)
+    batch = numpy.random.default_rng(7).random((5, 3, 48, 320), dtype=numpy.float32)  # five line crops
+    name = rec.narrow.get_inputs()[0].name
+    halves = []
+    rec.narrow = _Counting(rec.narrow, halves)
+    wide = rec.run(None, {name: batch})
+    assert [len(feed[name]) for feed in halves] in ([3, 2], [2, 3])  # split, not run on the wide session
+    expected = rec.narrow.run(None, {name: batch})
+    assert len(wide) == len(expected) and wide[0].shape == expected[0].shape == (5, *expected[0].shape[1:])
+    numpy.testing.assert_allclose(wide[0], expected[0], rtol=1e-4, atol=1e-5)
+    det = engine._ocr.text_det.session.session
+    det.narrow = _Counting(det.narrow, halves)
+    image = numpy.random.default_rng(8).random((1, 3, 320, 320), dtype=numpy.float32)
+    before = len(halves)
+    assert det.run(None, {det.narrow.get_inputs()[0].name: image})[0].shape[0] == 1
+    assert len(halves) == before and det.wide_runs >= 1  # one image: the wide session

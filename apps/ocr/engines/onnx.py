@@ -6,9 +6,9 @@ are thread-safe and rapidocr's call path keeps no per-call state when called wit
 serves every thread of a process. rapidocr's sessions are replaced by the engine's own (``_session``): the same
 models and graph optimisations, ``threads`` intra-op threads, and one memory arena shared by the process.
 
-With core leases (``apps.ocr.engines.cores``) each model also gets a wider session, ``threads`` more intra-op
-threads, and every model run goes to it while that many cores are not registered by busy workers: the last images
-of a burst then use the cores the finished workers left idle.
+With core leases (``apps.ocr.engines.cores``) a model run borrows ``threads`` more cores while that many are not
+registered by busy workers: a batch of line crops then runs as two halves at once, a single image on a wider session
+(twice the intra-op threads). The last images of a burst so use the cores the finished workers left idle.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy
 from PIL import Image
 
 from apps.ocr.engines import EngineUnavailable, OcrResult
@@ -124,7 +126,8 @@ class OnnxEngine(BaseEngine):
 
 
 class ElasticSession:
-    """An onnxruntime session that runs on ``wide`` (more intra-op threads) whenever ``extra`` more cores are free.
+    """An onnxruntime session that uses ``extra`` more cores whenever they are free: a batch as two halves at once on
+    the narrow session, a single input on ``wide`` (more intra-op threads).
 
     Stands in for rapidocr's ``InferenceSession``: ``run`` picks a session per call, everything else (inputs,
     outputs, model metadata) comes from the narrow one.
@@ -141,15 +144,47 @@ class ElasticSession:
     def run(self, output_names, input_feed, run_options=None):
         if self.forced is not None:
             self.wide_runs += self.forced
-            return (self.wide if self.forced else self.narrow).run(output_names, input_feed, run_options)
+            if self.forced:
+                return self._run_wide(output_names, input_feed, run_options)
+            return self.narrow.run(output_names, input_feed, run_options)
         with self.leases.borrow(self.extra) as borrowed:
             if borrowed:
                 self.wide_runs += 1
-                return self.wide.run(output_names, input_feed, run_options)
+                return self._run_wide(output_names, input_feed, run_options)
         return self.narrow.run(output_names, input_feed, run_options)
+
+    def _run_wide(self, output_names, input_feed, run_options):
+        """A batch of several crops (the recogniser's lines, the classifier's) is cut in two halves that run at once
+        on the narrow session, one on a helper thread: the crops are independent, so the outputs are the same,
+        and two narrow runs used the borrowed core better than one run on twice the threads (1.94x against 1.81x
+        for the recogniser's runs of the five ocr-burst pages). A single image (the detector's) runs wide."""
+        ((name, batch),) = input_feed.items() if len(input_feed) == 1 else ((None, None),)
+        if batch is None or getattr(batch, "ndim", 0) < 1 or len(batch) < 2:
+            return self.wide.run(output_names, input_feed, run_options)
+        half = (len(batch) + 1) // 2
+        other = _helpers().submit(self.narrow.run, output_names, {name: batch[half:]}, run_options)
+        try:
+            first = self.narrow.run(output_names, {name: batch[:half]}, run_options)
+        finally:
+            second = other.result()
+        return [numpy.concatenate(pair) for pair in zip(first, second, strict=True)]
 
     def __getattr__(self, name):
         return getattr(self.narrow, name)
+
+
+_helper_lock = threading.Lock()
+_helper_pool: ThreadPoolExecutor | None = None
+
+
+def _helpers() -> ThreadPoolExecutor:
+    """The process's threads for the second half of a borrowed batch (created on first use, never in a process
+    that does not borrow)."""
+    global _helper_pool
+    with _helper_lock:
+        if _helper_pool is None:
+            _helper_pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="ocr-borrowed")
+        return _helper_pool
 
 
 _arena_lock = threading.Lock()
