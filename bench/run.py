@@ -61,6 +61,8 @@ async def run_scenario(stack: Stack, scenario: Scenario, ctx: dict) -> dict:
             await scenario.ours(client, ctx, 0)  # warm-up: first queries, first inference
         # Each variant gets its own requests (distinct sentences/pages), or the second would hit the first's cache.
         result["ours"][variant] = await run_ours(scenario, ctx, offset=1000 + 400 * number)
+    if scenario.after_ours is not None:
+        await asyncio.to_thread(scenario.after_ours, ctx)
     if ctx.get("ours_only"):  # a development run: no baseline, so no verdicts
         return {**result, "baseline": [], "checks": []}
     async with httpx.AsyncClient(base_url=BASELINE, timeout=600) as client:
@@ -68,6 +70,7 @@ async def run_scenario(stack: Stack, scenario: Scenario, ctx: dict) -> dict:
     result["baseline"] = await run_baseline(scenario, ctx)
     if "ocr_cpu_s" in ctx:
         result["cpu_s_per_image"] = round(ctx["ocr_cpu_s"], 3)
+        result["cpu_s_per_image_measured"] = ctx.get("ocr_cpu_s_measured", [])
     result["checks"] = [{"check": text, "ok": ok} for text, ok in scenario.verdicts(result)]
     return result
 

@@ -62,10 +62,18 @@ def cpu_seconds_per_image() -> float:
 
 async def setup(client: httpx.AsyncClient, ctx: dict) -> None:
     if "ocr_cpu_s" not in ctx:
-        ctx["ocr_cpu_s"] = cpu_seconds_per_image()
+        ctx["ocr_cpu_s_measured"] = [round(cpu_seconds_per_image(), 3)]
+        ctx["ocr_cpu_s"] = ctx["ocr_cpu_s_measured"][0]
         for start in (0, 1000, 100_000):  # the indices the warm-up, our phases and the baseline's phases use
             for i in range(start, start + 26):
                 variant(i)  # encode before the clock starts: the load driver must not compete for the CPU
+
+
+def measure_again(ctx: dict) -> None:
+    """The limit, measured again right after our bursts: the one the verdicts use is the mean of the measurements
+    before and after them (this machine's speed drifts by up to 10% over minutes)."""
+    ctx["ocr_cpu_s_measured"].append(round(cpu_seconds_per_image(), 3))
+    ctx["ocr_cpu_s"] = sum(ctx["ocr_cpu_s_measured"]) / len(ctx["ocr_cpu_s_measured"])
 
 
 async def ours(client: httpx.AsyncClient, ctx: dict, i: int) -> None:
@@ -86,11 +94,13 @@ def verdicts(result: dict) -> list[tuple[str, bool]]:
     cores = os.cpu_count() or 1
     limit = cores / result["cpu_s_per_image"]
     checks = []
+    measured = " and ".join(f"{cpu:.2f}" for cpu in result.get("cpu_s_per_image_measured", []))
     for phase in result["ours"]["ours"]:
         ratio = phase["throughput_rps"] / limit
         cpu = result["cpu_s_per_image"]
         text = f"{phase['concurrency']} at once: {phase['throughput_rps']} images/s = {ratio:.2f} x the physical limit"
-        checks.append((f"{text} {limit:.2f}/s ({cores} cores / {cpu:.2f} CPU-s per image) (>= 0.85)", ratio >= 0.85))
+        text += f" {limit:.2f}/s ({cores} cores / {cpu:.2f} CPU-s per image, measured {measured} before and after)"
+        checks.append((f"{text} (>= 0.85)", ratio >= 0.85))
         checks.append((f"{phase['concurrency']} at once: /api/health p99 {phase['health_p99_ms']} ms <= 50 ms",
                        phase["health_p99_ms"] <= 50))  # fmt: skip
     return checks
@@ -104,4 +114,5 @@ SCENARIO = Scenario(
     setup=setup,
     phases=[(5, 1), (20, 1)],
     verdicts=verdicts,
+    after_ours=measure_again,
 )
