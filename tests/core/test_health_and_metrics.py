@@ -29,7 +29,7 @@ async def test_ready_reports_every_component(client):
     assert set(components) == {"database", "cache", "broker"}
     assert all(c["ok"] for c in components.values())
     assert components["database"]["vendor"] == "mysql"
-    assert components["broker"]["backend"] == "RedisBroker"
+    assert components["broker"]["backend"] == "HandOffRedisBroker"  # the Redis broker (apps.jobs.broker)
 
 
 async def test_ready_answers_503_when_redis_is_unreachable(client, settings):

@@ -50,7 +50,7 @@ def test_a_busy_consumer_takes_the_next_message_as_soon_as_the_current_one_is_ac
     consumer.close()
 
 
-def test_a_busy_consumer_still_returns_to_its_thread_every_timeout(queue):
+def test_a_busy_consumer_still_returns_to_its_thread_every_second(queue):
     broker, name = queue
     send(broker, name, 2)
     consumer = broker.consume(name, prefetch=1, timeout=100)
