@@ -3,7 +3,8 @@
 ``python -m bench.ocr_cores`` times the five ocr-burst pages (each recognised once as a warm-up):
 
 1. one engine on its own thread (the workers' engine when every core is busy);
-2. the same engine with core leases while nothing else holds one (every model run borrows the other core);
+2. the same engine with core leases while nothing else holds one (every model run borrows the other core), with
+   batches of line crops run as two halves at once (the engine's way) and on a session with twice the threads;
 3. two processes at once, each with an engine on its own thread, against one such process alone.
 
 Run it on an otherwise idle machine: the numbers are wall and CPU seconds per image.
@@ -73,6 +74,13 @@ def main() -> None:
         leases = CoreLeases(folder, os.cpu_count() or 1)
         wall_b, cpu_b = _time(OnnxEngine(threads=1, leases=leases), pages)
     print(f"borrowing a free core:       {wall_b:.2f} s per image, {cpu_b:.2f} CPU-s ({wall / wall_b:.2f}x faster)")
+    with tempfile.TemporaryDirectory() as folder:
+        engine = OnnxEngine(threads=1, leases=CoreLeases(folder, os.cpu_count() or 1))
+        for session in engine._sessions():
+            session.halves = False
+        wall_w, cpu_w = _time(engine, pages)
+    print(f"  batches on twice the threads instead of in halves: {wall_w:.2f} s per image, {cpu_w:.2f} CPU-s "
+          f"({wall / wall_w:.2f}x faster)")  # fmt: skip
     alone = _together(1)[0]
     pair = _together(2)
     print(f"one process alone:           {alone:.2f} CPU-s per image")

@@ -75,15 +75,20 @@ def setup_broker() -> dramatiq.Broker:
 class HandOffRedisBroker(RedisBroker):
     """The Redis broker, with consumers that fetch the next message the moment a worker thread is free.
 
-    A consumer that holds as many messages as it may prefetch (``prefetch``: one per worker thread here) cannot
-    fetch, and Dramatiq's Redis consumer then sleeps its poll back-off (up to the worker timeout, 50 ms on the
-    request queues) before it looks again: every OCR page paid up to 50 ms (36-50 ms measured) between one page's
-    acknowledgement and the next page's start, 2% of a burst. ``HandOffConsumer`` sleeps on the acknowledgement
-    instead.
+    A consumer that holds as many messages as it may prefetch (one, in the OCR image pool: a page never waits
+    behind another in a busy process) cannot fetch, and Dramatiq's Redis consumer then sleeps its poll back-off (up
+    to the worker timeout, 50 ms on the request queues) before it looks again: every OCR page paid up to 50 ms
+    (36-50 ms measured) between one page's acknowledgement and the next page's start, 2% of a burst. With prefetch 1
+    the consumer is a ``HandOffConsumer``, which sleeps on the acknowledgement instead.
     """
 
     def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000) -> Consumer:
-        return HandOffConsumer(super().consume(queue_name, prefetch, timeout), prefetch, timeout)
+        consumer = super().consume(queue_name, prefetch, timeout)
+        if prefetch > 1:
+            # A process that takes more messages than one (the CEFR pool: 32 for 16 threads) has the next one at
+            # hand when a thread finishes; fetching on every ack there would only add Redis round trips.
+            return consumer
+        return HandOffConsumer(consumer, prefetch, timeout)
 
 
 BUSY_RECHECK_S = 1.0

@@ -65,15 +65,26 @@ def test_a_busy_consumer_still_returns_to_its_thread_every_second(queue):
 
 def test_an_idle_consumer_fetches_as_before(queue):
     broker, name = queue
-    consumer = broker.consume(name, prefetch=2, timeout=50)
+    consumer = broker.consume(name, prefetch=1, timeout=50)
     assert next(consumer) is None  # empty queue: the Redis consumer's own poll back-off
+    ids = send(broker, name, 2)
+    first = next(consumer)
+    assert first is not None and first.message_id == ids[0]
+    consumer.ack(first)
+    second = next(consumer)
+    assert second is not None and second.message_id == ids[1]
+    consumer.ack(second)
+    consumer.close()
+
+
+def test_a_consumer_with_messages_in_hand_is_dramatiqs_own(queue):
+    broker, name = queue
+    consumer = broker.consume(name, prefetch=2, timeout=50)  # the next message is buffered while one runs
+    assert not isinstance(consumer, HandOffConsumer)
     ids = send(broker, name, 3)
     got = [next(consumer), next(consumer)]
-    assert [m.message_id for m in got] == ids[:2]  # two prefetch slots: two messages, then it waits
-    assert next(consumer) is None
+    assert [m.message_id for m in got] == ids[:2]
+    assert next(consumer) is None  # both prefetch slots taken
     for message in got:
         consumer.ack(message)
-    third = next(consumer)
-    assert third is not None and third.message_id == ids[2]
-    consumer.ack(third)
     consumer.close()

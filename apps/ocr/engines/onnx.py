@@ -140,6 +140,7 @@ class ElasticSession:
         self.extra = extra
         self.wide_runs = 0
         self.forced: bool | None = None  # True or False: always wide or narrow, cores unasked (warm-up)
+        self.halves = True  # a borrowed batch as two halves at once (False: on the wide session, for comparison)
 
     def run(self, output_names, input_feed, run_options=None):
         if self.forced is not None:
@@ -159,7 +160,7 @@ class ElasticSession:
         and two narrow runs used the borrowed core better than one run on twice the threads (1.94x against 1.81x
         for the recogniser's runs of the five ocr-burst pages). A single image (the detector's) runs wide."""
         ((name, batch),) = input_feed.items() if len(input_feed) == 1 else ((None, None),)
-        if batch is None or getattr(batch, "ndim", 0) < 1 or len(batch) < 2:
+        if not self.halves or batch is None or getattr(batch, "ndim", 0) < 1 or len(batch) < 2:
             return self.wide.run(output_names, input_feed, run_options)
         half = (len(batch) + 1) // 2
         other = _helpers().submit(self.narrow.run, output_names, {name: batch[half:]}, run_options)
