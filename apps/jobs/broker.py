@@ -88,7 +88,7 @@ class HandOffRedisBroker(RedisBroker):
             # A process that takes more messages than one (the CEFR pool: 32 for 16 threads) has the next one at
             # hand when a thread finishes; fetching on every ack there would only add Redis round trips.
             return consumer
-        return HandOffConsumer(consumer, prefetch, timeout)
+        return HandOffConsumer(consumer, timeout)
 
 
 BUSY_RECHECK_S = 1.0
@@ -99,18 +99,16 @@ class HandOffConsumer(Consumer):
     ``timeout`` ms if longer, so the consumer thread still checks for shutdown and delayed messages), and then
     fetches at once; otherwise the Redis consumer polls as usual."""
 
-    def __init__(self, inner, prefetch: int, timeout: int):
+    def __init__(self, inner, timeout: int):
         self.inner = inner
-        self.prefetch = prefetch
-        self.timeout = timeout / 1000
         # While busy, only an ack can change anything; waking every second still lets the thread notice a shutdown.
         # (Each wake-up costs ~0.2 ms of CPU on these VMs: 20 a second per busy OCR worker at the poll interval.)
-        self.busy_timeout = max(self.timeout, BUSY_RECHECK_S)
+        self.busy_timeout = max(timeout / 1000, BUSY_RECHECK_S)
         self.freed = threading.Event()
 
     def __next__(self):
         self.freed.clear()  # before looking, so an ack between the look and the wait still ends the wait
-        if not self.inner.message_cache and self.inner.outstanding_message_count >= self.prefetch:
+        if not self.inner.message_cache and self.inner.outstanding_message_count >= self.inner.prefetch:
             self.freed.wait(self.busy_timeout)
             return None
         return next(self.inner)
