@@ -8,8 +8,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-# The test suite runs the services profile against the local MariaDB and Redis.
-TEST_ENV := DATABASE_URL=mysql://root@127.0.0.1:3306/test REDIS_URL=redis://127.0.0.1:6379/15 \
+# The test suite runs the services profile against the local MariaDB, Redis and RabbitMQ (its own vhost, which
+# `make services` creates). TEST_DB, TEST_REDIS_DB and TEST_VHOST let a second checkout test beside this one.
+TEST_DB ?= test
+TEST_REDIS_DB ?= 15
+TEST_VHOST ?= lingua-test
+TEST_ENV := DATABASE_URL=mysql://root@127.0.0.1:3306/$(TEST_DB) REDIS_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) \
+	BROKER_URL=amqp://guest:guest@127.0.0.1:5672/$(TEST_VHOST) \
 	REDIS_PREFIX=lingua-test SECRET_KEY=test-secret-key-that-is-long-enough-0123456789 DATA_DIR=$(CURDIR)/var/test
 
 .DEFAULT_GOAL := help
@@ -32,8 +37,8 @@ migrate: install ## Apply database migrations and create the demo users
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo
 
-run: migrate ## Serve on http://$HOST:$PORT (embedded profile; services profile with DATABASE_URL and REDIS_URL)
-	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
+run: migrate ## Serve on http://$HOST:$PORT (embedded profile; services profile with DATABASE_URL, REDIS_URL, BROKER_URL)
+	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ] && [ -n "$$BROKER_URL" ]; then \
 		export PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$(CURDIR)/var/prometheus}; \
 		rm -rf $$PROMETHEUS_MULTIPROC_DIR && mkdir -p $$PROMETHEUS_MULTIPROC_DIR; \
 		PATH=$(CURDIR)/$(BIN):$$PATH exec $(BIN)/honcho -f deploy/Procfile -d $(CURDIR) start; \
@@ -41,13 +46,13 @@ run: migrate ## Serve on http://$HOST:$PORT (embedded profile; services profile 
 		exec $(BIN)/python manage.py serve; \
 	fi
 
-worker: install ## Run the Dramatiq worker processes (services profile: needs REDIS_URL)
+worker: install ## Run the Dramatiq worker processes (services profile: needs BROKER_URL)
 	$(BIN)/python manage.py worker
 
-services: ## Check that MariaDB and Redis answer (start them if installed but stopped)
-	@bash scripts/ensure-services.sh
+services: ## Check that MariaDB, Redis and RabbitMQ answer (start them if installed but stopped)
+	@RABBITMQ_VHOSTS="$(TEST_VHOST) lingua-bench lingua-deploy" bash scripts/ensure-services.sh
 
-test: install services ## Run the whole test suite against MariaDB and Redis
+test: install services ## Run the whole test suite against MariaDB, Redis and RabbitMQ
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install ## ruff format --check, ruff check, mypy, makemigrations --check

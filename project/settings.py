@@ -1,8 +1,9 @@
 """Settings, all read from the environment (see the README's settings table).
 
 Nothing set gives the *embedded* profile: SQLite, local-memory cache, in-memory channel layer and a Dramatiq worker
-inside the web process. ``DATABASE_URL`` and ``REDIS_URL`` give the *services* profile: MySQL/MariaDB, Redis for
-cache, broker and channel layer, and Dramatiq workers as separate processes.
+inside the web process. ``DATABASE_URL``, ``REDIS_URL`` and ``BROKER_URL`` give the *services* profile: MySQL/MariaDB,
+RabbitMQ as Dramatiq's broker, Redis for the channel layer and (``CACHE_URL``, by default the same server) the cache,
+and Dramatiq workers as separate processes.
 """
 
 import os
@@ -23,9 +24,22 @@ SHARED_DIR = Path(envstr("SHARED_DIR", str(BASE_DIR.parent / "shared"))).resolve
 DEBUG = envbool("DEBUG", False)
 DATABASE_URL = envurl("DATABASE_URL", {"mysql", "sqlite"})
 REDIS_URL = envurl("REDIS_URL", {"redis", "rediss", "unix"})
+# The cache (verified tokens, websocket tickets, rate limits, CEFR results) may evict: deploy/ runs it as its own Redis
+# with maxmemory and allkeys-lru, so a flood of unique entries pushes out the oldest instead of failing every write.
+CACHE_URL = envurl("CACHE_URL", {"redis", "rediss", "unix"}) or REDIS_URL
+BROKER_URL = envurl("BROKER_URL", {"amqp", "amqps"})
 REDIS_PREFIX = envstr("REDIS_PREFIX", "lingua")
 REDIS_SOCKET_TIMEOUT = envfloat("REDIS_SOCKET_TIMEOUT", 2.0, min_value=0.1, max_value=60)
-PROFILE = "services" if (DATABASE_URL and REDIS_URL) else "embedded"
+PROFILE = "services" if (DATABASE_URL or REDIS_URL or BROKER_URL) else "embedded"
+if PROFILE == "services" and not (DATABASE_URL and REDIS_URL and BROKER_URL):
+    _missing = [
+        name
+        for name, url in (("DATABASE_URL", DATABASE_URL), ("REDIS_URL", REDIS_URL), ("BROKER_URL", BROKER_URL))
+        if not url
+    ]
+    raise ImproperlyConfigured(
+        f"The services profile needs DATABASE_URL, REDIS_URL and BROKER_URL; missing: {', '.join(_missing)}"
+    )
 
 
 def _secret_key() -> str:
@@ -134,7 +148,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": REDIS_PREFIX,
             "OPTIONS": {
                 "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
@@ -158,9 +172,9 @@ else:
     CHANNEL_LAYER_BACKEND = "memory"
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-# Dramatiq: the Redis broker when Redis is configured, otherwise an in-memory broker consumed by a worker that runs
-# inside the web process (EMBEDDED_WORKER).
-EMBEDDED_WORKER = envbool("EMBEDDED_WORKER", not REDIS_URL)
+# Dramatiq: RabbitMQ at BROKER_URL in the services profile, otherwise an in-memory broker consumed by a worker that
+# runs inside the web process (EMBEDDED_WORKER).
+EMBEDDED_WORKER = envbool("EMBEDDED_WORKER", not BROKER_URL)
 # One pool of Dramatiq processes per kind of work, each sized for it (queue:processes:threads:nice). CEFR: one process
 # with many threads so concurrent requests share forward passes; OCR: one single-threaded engine per process and core;
 # PDF pages at a lower priority than interactive images; the web process always at a higher one (nice 0). An image
@@ -172,17 +186,10 @@ WORKER_POOLS = envpools(
 )
 WORKER_QUEUES = sorted({q for pool in WORKER_POOLS for q in pool["queues"]})
 WORKER_THREADS = envint("WORKER_THREADS", 4, min_value=1, max_value=64)
-# An idle consumer of a WORKER_FAST_QUEUES queue (requests wait on these) polls Redis at least every WORKER_POLL_MS;
-# other queues and the delay queues at least every second (each poll costs the worker ~0.6 ms of CPU).
-WORKER_POLL_MS = envint("WORKER_POLL_MS", 50, min_value=5, max_value=10_000)
-WORKER_FAST_QUEUES = envlist("WORKER_FAST_QUEUES", ["cefr", "interactive"])
 # Backpressure: past this many waiting messages, endpoints that would enqueue more answer 503 with Retry-After.
 QUEUE_MAX_DEPTH = envintmap("QUEUE_MAX_DEPTH", "cefr:5000,interactive:200,documents:5000,default:2000")
 # Per-user limits on the heavy endpoints, requests per minute.
 RATE_LIMITS = envintmap("RATE_LIMITS", "ocr:30,cefr:300,chat:60,leveltest:120")
-# A worker process that stops heart-beating for this long is dead: its unacknowledged messages are redelivered.
-BROKER_HEARTBEAT_TIMEOUT_MS = envint("BROKER_HEARTBEAT_TIMEOUT_MS", 60_000, min_value=1000)
-BROKER_MAINTENANCE_CHANCE = envint("BROKER_MAINTENANCE_CHANCE", 1000, min_value=1, max_value=1_000_000)
 JOB_WAIT_SECONDS = envfloat("JOB_WAIT_SECONDS", 30.0, min_value=0.0, max_value=600)
 JOB_MAX_RETRIES = envint("JOB_MAX_RETRIES", 3, min_value=0, max_value=20)
 
@@ -225,7 +232,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {"django.request": {"level": "ERROR"}, "pika": {"level": "WARNING"}},
 }
 
 LANGUAGE_CODE = "en-us"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Make sure MariaDB (127.0.0.1:3306, root without password) and Redis (127.0.0.1:6379) answer; start them when they
-# are installed but stopped; fail with a clear message when they are absent.
+# Make sure MariaDB (127.0.0.1:3306, root without password), Redis (127.0.0.1:6379) and RabbitMQ (127.0.0.1:5672,
+# guest/guest) answer; start them when they are installed but stopped; fail with a clear message when they are absent.
+# RABBITMQ_VHOSTS: virtual hosts to create (the tests, the bench and deploy-check each use their own).
 set -uo pipefail
 
 wait_for() {  # wait_for NAME COMMAND...
@@ -41,4 +42,20 @@ if ! mysql_ok; then
   fi
   wait_for "MariaDB over TCP as root" mysql_ok || exit 1
 fi
-echo "MariaDB and Redis are up"
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if ! port_open 5672; then
+  if ! command -v rabbitmq-server >/dev/null; then
+    echo "RabbitMQ is not installed (Debian: apt-get install rabbitmq-server) and nothing answers on 127.0.0.1:5672" >&2
+    exit 1
+  fi
+  echo "Starting RabbitMQ"
+  rabbitmq-server -detached >/dev/null 2>&1 || true
+  wait_for RabbitMQ port_open 5672 || { sleep 20; port_open 5672 || { echo "RabbitMQ did not come up" >&2; exit 1; }; }
+fi
+for vhost in ${RABBITMQ_VHOSTS:-}; do
+  if ! rabbitmqctl -q list_vhosts 2>/dev/null | grep -qx "$vhost"; then
+    rabbitmqctl -q add_vhost "$vhost" >/dev/null && rabbitmqctl -q set_permissions -p "$vhost" guest ".*" ".*" ".*" >/dev/null \
+      || { echo "Could not create the RabbitMQ vhost $vhost (rabbitmqctl needs root)" >&2; exit 1; }
+  fi
+done
+echo "MariaDB, Redis and RabbitMQ are up"

@@ -19,10 +19,12 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _clean_redis():
-    """Each test starts from an empty Redis database (the test profile uses its own database number)."""
+def _clean_services():
+    """Each test starts from an empty Redis database and empty queues (the test profile has its own database number
+    and RabbitMQ vhost)."""
     if settings.REDIS_URL:
         redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    dramatiq.get_broker().flush_all()
 
 
 def _make_user(username: str, role: str) -> User:

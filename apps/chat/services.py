@@ -1,9 +1,8 @@
 """The tutor conversation: save what the learner wrote first, then classify it and ask the tutor concurrently.
 
-Reply tokens are pushed to the conversation's websocket group as they arrive, coalesced per ``CHAT_TOKEN_FLUSH_MS``;
-when nobody has that websocket open, the tutor is asked for the whole answer at once (``apps.chat.live``). Every
-100th learner message (``CHAT_ANALYSIS_EVERY``) starts an analysis job. When the LLM fails or times out, the
-learner's message stays, the reply is marked failed, and ``retry`` asks again.
+Reply tokens are pushed to the conversation's websocket group as they arrive, coalesced per
+``CHAT_TOKEN_FLUSH_MS``. Every 100th learner message (``CHAT_ANALYSIS_EVERY``) starts an analysis job. When the LLM
+fails or times out, the learner's message stays, the reply is marked failed, and ``retry`` asks again.
 """
 
 import asyncio
@@ -23,7 +22,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.messages.ai import add_ai_message_chunks
 
 from apps.cefr import services as cefr
-from apps.chat import live, llm
+from apps.chat import llm
 from apps.chat.models import LEVELS, Conversation, Message, ReplyStatus, Role
 from apps.chat.tutor import build_prompt
 from apps.core import admission
@@ -156,17 +155,12 @@ async def _answer(conversation: Conversation, turns: list[Message], reply: Messa
     tokens = _TokenSender(chat_group(conversation.pk), reply.pk, settings.CHAT_TOKEN_FLUSH_MS / 1000)
     started = time.perf_counter()
     chunks: list[AIMessageChunk] = []
-    full: AIMessage | None = None
     try:
         async with admission.released(), asyncio.timeout(settings.LLM_TIMEOUT):
-            model = llm.chat_model()
-            if await live.has_listeners(tokens.group):
-                async for chunk in model.astream(prompt):
-                    chunks.append(chunk)  # type: ignore[arg-type]
-                    if chunk.content:
-                        tokens.add(str(chunk.content))
-            else:  # nobody has the websocket open: one answer, not a stream to parse token by token
-                full = await model.ainvoke(prompt)  # type: ignore[assignment]
+            async for chunk in llm.chat_model().astream(prompt):
+                chunks.append(chunk)  # type: ignore[arg-type]
+                if chunk.content:
+                    tokens.add(str(chunk.content))
     except (TimeoutError, openai.APITimeoutError, httpx.TimeoutException) as exc:
         reply.status, reply.error = ReplyStatus.FAILED, "The tutor did not answer in time"
         raise TutorTimeout("The tutor did not answer in time; your message is saved, retry the reply") from exc
@@ -176,8 +170,8 @@ async def _answer(conversation: Conversation, turns: list[Message], reply: Messa
         raise TutorUnavailable("The tutor is unavailable; your message is saved, retry the reply") from exc
     finally:
         await tokens.close()
-    if chunks:  # one merge at the end: adding chunk by chunk builds a new message object per token
-        full = add_ai_message_chunks(chunks[0], *chunks[1:])
+    # One merge at the end: adding chunk by chunk builds a new message object per token.
+    full = add_ai_message_chunks(chunks[0], *chunks[1:]) if chunks else None
     _complete(reply, full, started)
 
 

@@ -2,8 +2,8 @@
 
 Django's cache API runs Redis calls through ``sync_to_async(thread_sensitive=True)``, so every request's cache
 access would queue on one shared thread. This module talks to Redis with ``redis.asyncio`` instead (one client per
-event loop) and falls back to an in-process dictionary in the embedded profile. Keys are prefixed with
-``REDIS_PREFIX``.
+event loop) and falls back to an in-process dictionary in the embedded profile. It lives on ``CACHE_URL`` (a Redis that
+may evict: everything here can be recomputed or asked for again); keys are prefixed with ``REDIS_PREFIX``.
 """
 
 import asyncio
@@ -125,25 +125,19 @@ class RedisKV:
     async def ping(self) -> None:
         await self._client().ping()
 
-    async def subscribers(self, channel: str) -> int:
-        """How many connections, on any host, are subscribed to the pub/sub ``channel`` (not prefixed: pub/sub
-        channel names are global to the server)."""
-        ((_, count),) = await self._client().pubsub_numsub(channel)
-        return int(count)
-
 
 _store: KV | None = None
 _store_key: tuple[str, str] | None = None
 
 
 def kv() -> KV:
-    """Return the store for the current settings (rebuilt when ``REDIS_URL`` changes, e.g. in tests)."""
+    """Return the store for the current settings (rebuilt when ``CACHE_URL`` changes, e.g. in tests)."""
     global _store, _store_key
-    key = (settings.REDIS_URL, settings.REDIS_PREFIX)
+    key = (settings.CACHE_URL, settings.REDIS_PREFIX)
     if _store is None or _store_key != key:
         _store = (
-            RedisKV(settings.REDIS_URL, settings.REDIS_PREFIX, settings.REDIS_SOCKET_TIMEOUT)
-            if settings.REDIS_URL
+            RedisKV(settings.CACHE_URL, settings.REDIS_PREFIX, settings.REDIS_SOCKET_TIMEOUT)
+            if settings.CACHE_URL
             else MemoryKV()
         )
         _store_key = key

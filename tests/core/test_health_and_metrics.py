@@ -29,11 +29,27 @@ async def test_ready_reports_every_component(client):
     assert set(components) == {"database", "cache", "broker"}
     assert all(c["ok"] for c in components.values())
     assert components["database"]["vendor"] == "mysql"
-    assert components["broker"]["backend"] == "HandOffRedisBroker"  # the Redis broker (apps.jobs.broker)
+    assert components["broker"]["backend"] == "RabbitmqBroker"  # BROKER_URL (apps.jobs.broker)
+    assert components["broker"]["queues"]["interactive"] == 0  # RabbitMQ's own message count
 
 
-async def test_ready_answers_503_when_redis_is_unreachable(client, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+async def test_ready_answers_503_when_rabbitmq_is_unreachable(client):
+    import dramatiq
+    from dramatiq.brokers.rabbitmq import RabbitmqBroker
+
+    working = dramatiq.get_broker()
+    dramatiq.set_broker(RabbitmqBroker(url="amqp://guest:guest@127.0.0.1:1/", middleware=[]))
+    try:
+        response = await client.get("/api/ready")
+    finally:
+        dramatiq.set_broker(working)
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    components = response.json()["error"]["detail"]["components"]
+    assert components["broker"]["ok"] is False and components["cache"]["ok"] is True
+
+
+async def test_ready_answers_503_when_the_cache_is_unreachable(client, settings):
+    settings.CACHE_URL = "redis://127.0.0.1:1/0"
     settings.REDIS_SOCKET_TIMEOUT = 0.5
     response = await client.get("/api/ready")
     assert response.status_code == 503
@@ -44,9 +60,9 @@ async def test_ready_answers_503_when_redis_is_unreachable(client, settings):
     assert components["cache"]["ok"] is False and components["database"]["ok"] is True
 
 
-async def test_an_api_call_needing_redis_answers_503_when_it_is_down(client, student, settings):
+async def test_an_api_call_needing_the_cache_answers_503_when_it_is_down(client, student, settings):
     headers = await abearer(student)
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHE_URL = "redis://127.0.0.1:1/0"
     settings.REDIS_SOCKET_TIMEOUT = 0.5
     response = await client.get("/api/me", headers=headers)
     assert response.status_code == 503

@@ -23,13 +23,18 @@ print(json.dumps({
     "cache": settings.CACHES["default"]["BACKEND"],
     "layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
     "embedded_worker": settings.EMBEDDED_WORKER,
+    "broker": type(__import__("dramatiq").get_broker()).__name__,
     "heavy": heavy,
 }))
 """
 
 
 def _probe(env: dict[str, str], tmp_path) -> dict:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "BROKER_URL", "CACHE_URL", "SECRET_KEY"}
+    }
     clean.update({"DJANGO_SETTINGS_MODULE": "project.settings", "DATA_DIR": str(tmp_path)}, **env)
     out = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
@@ -47,11 +52,12 @@ def test_nothing_set_gives_the_embedded_profile(tmp_path):
     assert probe["embedded_worker"] is True
 
 
-def test_database_and_redis_urls_give_the_services_profile(tmp_path):
+def test_database_redis_and_broker_urls_give_the_services_profile(tmp_path):
     probe = _probe(
         {
             "DATABASE_URL": "mysql://root@127.0.0.1:3306/test",
             "REDIS_URL": "redis://127.0.0.1:6379/15",
+            "BROKER_URL": "amqp://guest:guest@127.0.0.1:5672/lingua-test",
             "SECRET_KEY": "x" * 40,
         },
         tmp_path,
@@ -61,6 +67,18 @@ def test_database_and_redis_urls_give_the_services_profile(tmp_path):
     assert probe["cache"].endswith("RedisCache")
     assert probe["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert probe["embedded_worker"] is False
+    assert probe["broker"] == "RabbitmqBroker"
+
+
+def test_a_services_profile_missing_a_url_names_it(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"BROKER_URL", "SECRET_KEY"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="project.settings",
+        DATA_DIR=str(tmp_path),
+        DATABASE_URL="mysql://root@127.0.0.1:3306/test",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+    )
+    assert "missing: BROKER_URL" in _setup_fails(env)
 
 
 def test_the_web_process_does_not_import_torch_or_paddle(tmp_path):
@@ -77,7 +95,7 @@ def _setup_fails(env: dict[str, str]) -> str:
 
 
 def test_a_bad_setting_stops_the_process_with_a_clear_message(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "BROKER_URL", "CACHE_URL"}}
     env.update(DJANGO_SETTINGS_MODULE="project.settings", DATA_DIR=str(tmp_path), JOB_WAIT_SECONDS="soon")
     assert "JOB_WAIT_SECONDS='soon' is not a number" in _setup_fails(env)
 
@@ -89,5 +107,6 @@ def test_the_services_profile_refuses_to_start_without_a_secret_key(tmp_path):
         DATA_DIR=str(tmp_path),
         DATABASE_URL="mysql://root@127.0.0.1:3306/test",
         REDIS_URL="redis://127.0.0.1:6379/15",
+        BROKER_URL="amqp://guest:guest@127.0.0.1:5672/lingua-test",
     )
     assert "SECRET_KEY must be set" in _setup_fails(env)

@@ -28,8 +28,6 @@ class WorkerProcess:
         env = dict(os.environ)
         env.update(
             DATABASE_URL=f"mysql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            BROKER_HEARTBEAT_TIMEOUT_MS="2000",
-            BROKER_MAINTENANCE_CHANCE="1000000",
             JOB_MAX_RETRIES="20",
         )
         return env

@@ -31,8 +31,6 @@ def _env(database_url: str) -> dict[str, str]:
     env.update(
         DATABASE_URL=database_url,
         REDIS_PREFIX=f"lingua-test-mdb-{uuid.uuid4().hex[:8]}",  # private queues: no other test's messages
-        BROKER_HEARTBEAT_TIMEOUT_MS="2000",
-        BROKER_MAINTENANCE_CHANCE="1000000",
         JOB_MAX_RETRIES="20",
         LOG_LEVEL="WARNING",
     )

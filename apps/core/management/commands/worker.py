@@ -30,11 +30,8 @@ class Command(BaseCommand):
         parser.add_argument("--pool", help="run only the pool that consumes this queue")
 
     def handle(self, *args, pool: str | None = None, **options):
-        if not settings.REDIS_URL:
-            raise CommandError("Separate workers need REDIS_URL (the embedded profile runs its worker in the server)")
-        # Dramatiq's one idle timeout (delay-queue polls, idle worker threads' wake-ups); the consumers of the
-        # queues themselves poll every WORKER_POLL_MS (actors.PollingConsumerThread).
-        os.environ["dramatiq_worker_timeout"] = "1000"
+        if not settings.BROKER_URL:
+            raise CommandError("Separate workers need BROKER_URL (the embedded profile runs its worker in the server)")
         pools = [p for p in settings.WORKER_POOLS if pool is None or pool in p["queues"]]
         if not pools:
             raise CommandError(f"No pool consumes {pool!r}; pools: {settings.WORKER_POOLS}")
