@@ -1,8 +1,9 @@
 """Where the CPU goes during a burst: CPU seconds per process group (``python -m bench.cpu_split --scenario NAME``).
 
 Starts the bench stack (no baseline), warms the scenario up, then runs its first phase (``--phase N`` for another)
-``--repeat`` times and prints the CPU seconds used by our web processes, the worker pools, the LLM stand-in,
-MariaDB, Redis and the load generator itself, per request. With ``--py-spy DIR`` it also records a flame graph
+``--repeat`` times and prints the CPU seconds used by our web processes, the worker pools (and, of those, the
+micro-batched models' forward passes: ``model_cpu_seconds_total``), RabbitMQ, the LLM stand-in, MariaDB, Redis and
+the load generator itself, per request. With ``--py-spy DIR`` it also records a flame graph
 (``--gil``) of each web process.
 """
 
@@ -10,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import re
 import resource
 import subprocess
 import time
@@ -19,12 +21,7 @@ import httpx
 
 from bench.measure import drive
 from bench.scenarios import load
-from bench.stack import OURS_PORT, ROOT, Stack, tree_cpu_seconds
-
-
-def _pids_of(name: str) -> list[int]:
-    out = subprocess.run(["pgrep", "-x", name], capture_output=True, text=True).stdout
-    return [int(p) for p in out.split()]
+from bench.stack import OURS_PORT, ROOT, Stack, process_cpu_seconds, tree_cpu_seconds
 
 
 def _self_cpu() -> float:
@@ -32,14 +29,22 @@ def _self_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _model_cpu() -> float:
+    """Forward-pass CPU seconds of every worker process so far (the multiprocess metrics the web exports)."""
+    text = httpx.get(f"http://127.0.0.1:{OURS_PORT}/metrics", timeout=30).text
+    return sum(float(m.group(1)) for m in re.finditer(r"^model_cpu_seconds_total\{[^}]*\} (\S+)$", text, re.M))
+
+
 def _sample(stack: Stack) -> dict[str, float]:
     assert stack.web and stack.worker and stack.llm
     return {
         "web": tree_cpu_seconds(stack.web.pid),
         "workers": tree_cpu_seconds(stack.worker.pid),
+        "  of which model": _model_cpu(),
+        "rabbitmq": process_cpu_seconds("beam.smp"),
         "llm": tree_cpu_seconds(stack.llm.pid),
-        "mariadb": sum(tree_cpu_seconds(p) for p in _pids_of("mariadbd")),
-        "redis": sum(tree_cpu_seconds(p) for p in _pids_of("redis-server")),
+        "mariadb": process_cpu_seconds("mariadbd"),
+        "redis": process_cpu_seconds("redis-server"),
         "load generator": _self_cpu(),
     }
 

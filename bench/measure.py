@@ -54,8 +54,11 @@ class Probe:
         return json.loads(out)
 
 
-async def drive(base_url: str, request, ctx: dict, concurrency: int, rounds: int, offset: int = 0) -> dict:
-    """Send ``concurrency`` requests at once, ``rounds`` times, probing /api/health meanwhile."""
+async def drive(
+    base_url: str, request, ctx: dict, concurrency: int, rounds: int, offset: int = 0, pause_s: float = 0.0
+) -> dict:
+    """Send ``concurrency`` requests at once, ``rounds`` times (after ``pause_s`` of quiet each), probing
+    /api/health meanwhile. Throughput counts the pauses; latencies do not."""
     work: list[float] = []
     server: list[float] = []
     queued: list[float] = []
@@ -78,6 +81,8 @@ async def drive(base_url: str, request, ctx: dict, concurrency: int, rounds: int
 
         started = time.perf_counter()
         for r in range(rounds):
+            if pause_s:
+                await asyncio.sleep(pause_s)
             await asyncio.gather(*(one(r * concurrency + i) for i in range(concurrency)))
         elapsed = time.perf_counter() - started
         health = await asyncio.to_thread(probe.stop)

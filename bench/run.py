@@ -18,7 +18,7 @@ import httpx
 
 from bench.measure import drive, histogram_p99, lag_histogram, pct
 from bench.scenarios import Scenario, load
-from bench.stack import BASELINE_PORT, OURS_PORT, ROOT, Stack
+from bench.stack import BASELINE_PORT, OURS_PORT, ROOT, Stack, process_cpu_seconds, tree_cpu_seconds
 
 RESULTS = ROOT / "bench" / "results"
 OURS, BASELINE = f"http://127.0.0.1:{OURS_PORT}", f"http://127.0.0.1:{BASELINE_PORT}"
@@ -29,7 +29,7 @@ async def run_ours(scenario: Scenario, ctx: dict, offset: int = 1000) -> list[di
     async with httpx.AsyncClient(base_url=OURS) as client:
         for concurrency, rounds in scenario.phases:
             before = lag_histogram((await client.get("/metrics")).text)
-            result = await drive(OURS, scenario.ours, ctx, concurrency, rounds, offset)
+            result = await drive(OURS, scenario.ours, ctx, concurrency, rounds, offset, scenario.pause_s)
             after = lag_histogram((await client.get("/metrics")).text)
             result["lag_p99_ms"] = round(histogram_p99(before, after) * 1000, 2)
             offset += concurrency * rounds
@@ -42,7 +42,7 @@ async def run_baseline(scenario: Scenario, ctx: dict) -> list[dict]:
     offset = 100_000
     for concurrency, rounds in scenario.baseline_phases or scenario.phases:
         since = time.time()
-        result = await drive(BASELINE, scenario.baseline, ctx, concurrency, rounds, offset)
+        result = await drive(BASELINE, scenario.baseline, ctx, concurrency, rounds, offset, scenario.pause_s)
         async with httpx.AsyncClient(base_url=BASELINE) as client:
             lags = (await client.get("/bench/lag", params={"since": since})).json()
         result["lag_p99_ms"] = round(pct(lags, 99) * 1000, 2)
@@ -75,8 +75,34 @@ async def run_scenario(stack: Stack, scenario: Scenario, ctx: dict) -> dict:
     return result
 
 
+REST_SECONDS, REST_LIMIT = 20.0, 0.3
+
+
+async def at_rest(stack: Stack) -> dict:
+    """CPU seconds that the stack uses in REST_SECONDS with no request at all: our web processes and worker pools
+    (models loaded), RabbitMQ and Redis beside them, and the seed's server, from one window."""
+    await stack.workers({})
+    await asyncio.sleep(3)  # the last start-up work (connections, first heartbeats) is over
+    assert stack.web and stack.worker and stack.baseline
+    groups = {
+        "web": lambda: tree_cpu_seconds(stack.web.pid),
+        "workers": lambda: tree_cpu_seconds(stack.worker.pid),
+        "rabbitmq": lambda: process_cpu_seconds("beam.smp"),
+        "redis": lambda: process_cpu_seconds("redis-server"),
+        "baseline (seed)": lambda: tree_cpu_seconds(stack.baseline.pid),
+    }
+    before = {name: read() for name, read in groups.items()}
+    await asyncio.sleep(REST_SECONDS)
+    used = {name: round(read() - before[name], 3) for name, read in groups.items()}
+    ours = round(used["web"] + used["workers"], 3)
+    split = ", ".join(f"{name} {cpu:.2f}" for name, cpu in used.items())
+    check = f"web and workers at rest: {ours:.2f} CPU-s in {REST_SECONDS:g} s <= {REST_LIMIT} ({split})"
+    return {"scenario": "at-rest", "seconds": REST_SECONDS, "cpu_s": used, "ours_cpu_s": ours, "ours": {},
+            "baseline": [], "checks": [{"check": check, "ok": ours <= REST_LIMIT}]}  # fmt: skip
+
+
 COLUMNS = ["concurrency", "requests", "errors", "elapsed_s", "throughput_rps", "work_p50_ms", "work_p99_ms",
-           "server_p99_ms", "queue_p99_ms",
+           "server_p50_ms", "server_p99_ms", "queue_p99_ms",
            "health_p50_ms", "health_p99_ms", "lag_p99_ms"]  # fmt: skip
 
 
@@ -94,12 +120,15 @@ def table(results: list[dict]) -> str:
 
 async def main(names: list[str], llm_delay: float, ours_only: bool = False) -> int:
     scenarios = load()
-    chosen = [scenarios[n] for n in names] if names else list(scenarios.values())
+    chosen = [scenarios[n] for n in names if n != "at-rest"] if names else list(scenarios.values())
     stack = Stack()
     results = []
     try:
         await stack.start(llm_delay)
         ctx = {"auth": await stack.token(), "ours_only": ours_only}
+        if not names or "at-rest" in names:
+            print("measuring the stack at rest", flush=True)
+            results.append(await at_rest(stack))
         for scenario in chosen:
             ctx["auth"] = await stack.token()  # a fresh access token: a whole run outlasts one token's lifetime
             print(f"running {scenario.name}: {scenario.description}", flush=True)

@@ -23,6 +23,7 @@ def bench_env() -> dict[str, str]:
     env.update(
         DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", "mysql://root@127.0.0.1:3306/lingua_bench"),
         REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        BROKER_URL=os.environ.get("BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672/lingua-bench"),
         REDIS_PREFIX="lingua-bench",
         SECRET_KEY="bench-secret-key-that-is-long-enough-0123456789",
         DATA_DIR=str(LOGS),
@@ -41,7 +42,8 @@ def bench_env() -> dict[str, str]:
 
 
 def prepare(env: dict[str, str]) -> None:
-    """Create the bench database, migrate, add the bench staff user, empty the metrics folder and Redis."""
+    """Create the bench database, migrate, add the bench staff user, empty the metrics folder, Redis and the
+    queues."""
     import MySQLdb
 
     db = env["DATABASE_URL"].rsplit("/", 1)[1]
@@ -59,6 +61,7 @@ def prepare(env: dict[str, str]) -> None:
         "u, _ = User.objects.get_or_create(username='bench', defaults={'role': Role.STAFF})\n"
         f"u.role = Role.STAFF; u.set_password({BENCH_PASSWORD!r}); u.save()\n"
         "import redis, os; redis.Redis.from_url(os.environ['REDIS_URL']).flushdb()\n"
+        "import dramatiq; dramatiq.get_broker().flush_all()\n"
     )
     subprocess.run([PY, "manage.py", "shell", "-v0", "-c", code], cwd=ROOT, env=env, check=True)
 
@@ -104,6 +107,12 @@ def tree_cpu_seconds(pid: int) -> float:
         except (OSError, IndexError, ValueError):
             continue
     return total
+
+
+def process_cpu_seconds(name: str) -> float:
+    """CPU time used so far by every process with this executable name (e.g. ``beam.smp``, RabbitMQ's)."""
+    found = subprocess.run(["pgrep", "-x", name], capture_output=True, text=True).stdout.split()
+    return sum(tree_cpu_seconds(int(pid)) for pid in found)
 
 
 async def wait_idle(pid: int, timeout: float = 180) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from apps.core.metrics import BATCH_SIZE
+from apps.core.metrics import BATCH_SIZE, MODEL_CPU
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ class MicroBatcher:
         while True:
             batch = self._gather()
             texts = [text for text, _ in batch]
+            started = time.thread_time()
             try:
                 results = self.predict(texts)
             except Exception as exc:
@@ -66,5 +67,6 @@ class MicroBatcher:
                 continue
             self.batch_sizes = [*self.batch_sizes[-999:], len(batch)]
             BATCH_SIZE.labels(self._thread.name).observe(len(batch))
+            MODEL_CPU.labels(self._thread.name).inc(time.thread_time() - started)
             for (_, future), result in zip(batch, results, strict=True):
                 future.set_result(result)

@@ -43,6 +43,7 @@ BATCH_SIZE = Histogram(
     ["model"],
     buckets=(1, 2, 4, 8, 16, 32, 64, 128),
 )
+MODEL_CPU = Counter("model_cpu_seconds", "CPU time spent in a micro-batched model's forward passes", ["model"])
 CACHE_REQUESTS = Counter("cache_requests_total", "Cache lookups by cache name and result", ["cache", "result"])
 
 _scrape_collectors: list[Callable[[], Iterable[Metric]]] = []

@@ -34,6 +34,7 @@ class Scenario:
     # Runs right after our phases, before the baseline's (e.g. to measure a physical limit again: the machine's speed
     # drifts by 10% over minutes here, so a limit is measured on both sides of the phases it judges).
     after_ours: Callable[[dict], None] | None = None
+    pause_s: float = 0.0  # quiet time before each round (a request after a quiet spell, not in a stream)
 
 
 def load() -> dict[str, Scenario]:

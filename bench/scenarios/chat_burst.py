@@ -1,8 +1,8 @@
 """100 learners each send one message while the LLM stand-in takes 1 s per answer.
 
-Variant ``ours``: the learners use the REST API only (no websocket open), so the tutor is asked for whole answers.
+Variant ``ours``: the learners use the REST API only (no websocket open); replies are streamed all the same.
 Variant ``watching``: every learner has the conversation's websocket open before the burst and reads the streamed
-tokens, so each reply is streamed and pushed; the load generator reads all hundred sockets on the same two cores.
+tokens; the load generator reads all hundred sockets on the same two cores.
 """
 
 import asyncio
@@ -70,7 +70,7 @@ def verdicts(result: dict) -> list[tuple[str, bool]]:
     checks = [
         (f"all {ours['requests']} replies within {ours['elapsed_s']} s wall (<= 3 s)", in_time),
         (f"baseline took {base['elapsed_s']} s: {factor:.0f}x slower (>= 30x)", factor >= 30),
-        (f"/api/health p99 {ours['health_p99_ms']} ms <= 50 ms", ours["health_p99_ms"] <= 50),
+        (f"/api/health p99 {ours['health_p99_ms']} ms <= 25 ms", ours["health_p99_ms"] <= 25),
     ]  # fmt: skip
     watching = result["ours"].get("watching")
     if watching:  # reported beside the target, not a verdict: the issue's burst has no websockets
