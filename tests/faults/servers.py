@@ -1,9 +1,11 @@
-"""Private database and cache servers that a fault test can stop and start: redis-server and mariadbd."""
+"""Private servers that a fault test can stop and start: redis-server, mariadbd and a RabbitMQ node."""
 
+import os
 import shutil
 import signal
 import socket
 import subprocess
+import time
 from pathlib import Path
 
 from tests.faults.conftest import wait_until
@@ -119,3 +121,93 @@ class MariaDB:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.crash()
+
+
+#: The server script itself: /usr/sbin/rabbitmq-server is Debian's wrapper, which runs it as the rabbitmq user (who
+#: cannot write a test's temporary folder) in /var/lib/rabbitmq.
+SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
+
+
+class RabbitMQ:
+    """A private RabbitMQ node (Debian's ``rabbitmq-server``) on free loopback ports, everything in a temporary folder.
+
+    Its own node name, AMQP and distribution ports, Erlang cookie (``HOME``), data, logs, configuration and an empty
+    plugin list, so it neither touches nor depends on the shared node on 5672. ``stop`` shuts it down cleanly
+    (SIGTERM: the server script stops the node as ``rabbitmqctl stop`` would), ``crash`` SIGKILLs it; ``start`` starts
+    it again on the same data, so durable queues and the persistent messages it confirmed are there again. The
+    default vhost ``/`` and user guest (loopback only) are created at the first start.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder / "rabbitmq"
+        self.port, self.dist_port = free_port(), free_port()
+        self.node = f"lingua-fault-{self.port}@localhost"
+        self.log = self.folder / "server.log"
+        self.proc: subprocess.Popen | None = None
+        self.boot_seconds: list[float] = []
+
+    @property
+    def url(self) -> str:
+        return f"amqp://guest:guest@127.0.0.1:{self.port}/%2F"
+
+    def env(self) -> dict[str, str]:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "rabbitmq-env.conf").write_text("")  # not /etc/rabbitmq/rabbitmq-env.conf (the shared node's)
+        (self.folder / "enabled_plugins").write_text("[].\n")
+        (self.folder / "rabbitmq.conf").write_text(f"listeners.tcp.local = 127.0.0.1:{self.port}\n")
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("RABBITMQ_", "ERL_"))}
+        env.update(
+            HOME=str(self.folder),  # its own Erlang cookie
+            RABBITMQ_NODENAME=self.node,
+            RABBITMQ_NODE_IP_ADDRESS="127.0.0.1",
+            RABBITMQ_NODE_PORT=str(self.port),
+            RABBITMQ_DIST_PORT=str(self.dist_port),
+            RABBITMQ_CONF_ENV_FILE=str(self.folder / "rabbitmq-env.conf"),
+            RABBITMQ_CONFIG_FILE=str(self.folder / "rabbitmq.conf"),
+            RABBITMQ_ADVANCED_CONFIG_FILE=str(self.folder / "advanced.config"),  # absent: none
+            RABBITMQ_ENABLED_PLUGINS_FILE=str(self.folder / "enabled_plugins"),
+            RABBITMQ_MNESIA_BASE=str(self.folder / "mnesia"),
+            RABBITMQ_LOG_BASE=str(self.folder / "log"),
+            RABBITMQ_PID_FILE=str(self.folder / "rabbitmq.pid"),
+            RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}",
+            ERL_CRASH_DUMP=str(self.folder / "erl_crash.dump"),
+        )
+        return env
+
+    def start(self, timeout: float = 120) -> None:
+        """Start the node and return once it accepts AMQP connections (the boot takes seconds)."""
+        started = time.monotonic()
+        (self.folder / "mnesia").mkdir(parents=True, exist_ok=True)
+        with self.log.open("a") as out:
+            self.proc = subprocess.Popen([SERVER], cwd=self.folder, env=self.env(), stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True)  # fmt: skip
+        up = wait_until(lambda: self.answers() or self.proc.poll() is not None, timeout=timeout, interval=0.1)
+        assert up and self.proc.poll() is None, f"RabbitMQ did not start:\n{self.log.read_text()[-3000:]}"
+        self.boot_seconds.append(time.monotonic() - started)
+
+    def answers(self) -> bool:
+        """Whether an AMQP connection (login included) succeeds now."""
+        import pika
+
+        parameters = pika.URLParameters(f"{self.url}?connection_attempts=1&socket_timeout=1&stack_timeout=2")
+        try:
+            pika.BlockingConnection(parameters).close()
+            return True
+        except Exception:
+            return False
+
+    def stop(self, timeout: float = 60) -> None:
+        """A clean shutdown: SIGTERM to the server script, which stops the node; waits until it has exited."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.crash()
+        assert wait_until(lambda: not self.answers(), timeout=10)
+
+    def crash(self) -> None:
+        """SIGKILL the node (the script and the Erlang VM): no shutdown at all."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
