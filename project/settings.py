@@ -262,6 +262,8 @@ OCR_THREADS = envint("OCR_THREADS", 1, min_value=1, max_value=64)
 # An ONNX engine runs a model on OCR_THREADS more threads while that many cores are not registered by busy OCR
 # workers (the tail of a burst, one document on an idle machine); registrations are lock files in OCR_CORE_LEASE_DIR.
 OCR_BORROW_CORES = envbool("OCR_BORROW_CORES", True)
+# One onnxruntime memory arena per OCR process, shared by its sessions (faster pages, ~400 MB more resident).
+OCR_MEMORY_ARENA = envbool("OCR_MEMORY_ARENA", True)
 OCR_CORE_LEASE_DIR = envstr("OCR_CORE_LEASE_DIR", os.path.join(tempfile.gettempdir(), f"lingua-cores-{os.getuid()}"))
 OCR_MAX_UPLOAD_BYTES = envint("OCR_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, min_value=1024)
 OCR_MAX_PIXELS = envint("OCR_MAX_PIXELS", 50_000_000, min_value=10_000)

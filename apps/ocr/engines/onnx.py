@@ -214,16 +214,19 @@ def _session(path: Path, threads: int):
     ocr-burst pages (1.1 of 11.2 s in the kernel, one process) and grew when several workers did it at once. One
     arena for all of a process's sessions (detector, classifier, recogniser, narrow and wide) keeps the buffers for
     the next run; it holds the largest run's working set, about 400 MB more per process than without (rapidocr
-    resizes every page to at most 2000 px a side, so that is bounded).
+    resizes every page to at most 2000 px a side, so that is bounded). ``OCR_MEMORY_ARENA=false`` turns it off.
     """
-    _shared_arena()
+    from django.conf import settings
+
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 4
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    options.enable_cpu_mem_arena = True
-    options.add_session_config_entry("session.use_env_allocators", "1")
+    options.enable_cpu_mem_arena = settings.OCR_MEMORY_ARENA
+    if settings.OCR_MEMORY_ARENA:
+        _shared_arena()
+        options.add_session_config_entry("session.use_env_allocators", "1")
     # A borrowed core must be free again the moment the run ends, not spinning for the next run.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return onnxruntime.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
