@@ -247,7 +247,9 @@ STATIC_ROOT = Path(envstr("STATIC_ROOT", str(DATA_DIR / "static")))
 # --- CEFR classifier (loaded only in worker processes) -------------------------------------------------------------
 CEFR_MODEL_DIR = Path(envstr("CEFR_MODEL_DIR", str(BASE_DIR / "models" / "cefr-minilm")))
 CEFR_MAX_BATCH = envint("CEFR_MAX_BATCH", 32, min_value=1, max_value=512)
-CEFR_MAX_WAIT_MS = envfloat("CEFR_MAX_WAIT_MS", 10.0, min_value=0.0, max_value=1000)
+# 0: a batch is whatever has queued by the time the model thread is free (no added latency when idle; under load the
+# texts that arrive during one forward pass form the next).
+CEFR_MAX_WAIT_MS = envfloat("CEFR_MAX_WAIT_MS", 0.0, min_value=0.0, max_value=1000)
 CEFR_CACHE_TTL = envint("CEFR_CACHE_TTL", 30 * 24 * 3600, min_value=1)
 CEFR_TIMEOUT = envfloat("CEFR_TIMEOUT", 15.0, min_value=0.1, max_value=300)
 # Where the CEFR model runs in the worker: "auto" (a CUDA GPU when torch sees one, else the CPU), "cpu", "cuda:0"...

@@ -2,7 +2,9 @@
 
 Dramatiq worker threads call ``classify(texts)``; it blocks on futures while the model thread gathers whatever has
 arrived, up to ``max_batch`` texts or ``max_wait_ms`` after the first one, and resolves each caller's futures with
-its own results. No torch here: ``predict`` is any ``list[str] -> list[result]`` function.
+its own results. With ``max_wait_ms=0`` (the default setting) a batch is what has queued by the time the model
+thread is free: a lone request runs at once, and under load the texts that arrive during one forward pass form the
+next batch. No torch here: ``predict`` is any ``list[str] -> list[result]`` function.
 """
 
 import logging

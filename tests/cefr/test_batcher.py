@@ -67,3 +67,17 @@ def test_a_model_error_reaches_every_caller_of_the_batch_and_the_batcher_keeps_w
     with pytest.raises(RuntimeError, match="out of memory"):
         batcher.classify(["a", "b"])
     assert batcher.classify(["c"]) == ["c"]
+
+
+def test_without_a_wait_a_lone_text_runs_at_once_and_texts_arriving_meanwhile_form_the_next_batch():
+    predict = CountingPredict(delay=0.2)
+    batcher = MicroBatcher(predict, max_batch=32, max_wait_ms=0)
+    started = time.perf_counter()
+    assert batcher.classify(["alone"]) == ["ALONE"]
+    assert time.perf_counter() - started < 0.35  # one forward pass, no gathering delay
+    first = batcher.submit(["first"])  # the model thread takes it at once and is busy for 0.2 s
+    time.sleep(0.05)
+    later = [batcher.submit([f"later {n}"]) for n in range(5)]  # queued while the model runs
+    assert [f.result(5) for f in first] == ["FIRST"]
+    assert [f.result(5) for fs in later for f in fs] == [f"LATER {n}" for n in range(5)]
+    assert [len(b) for b in predict.batches] == [1, 1, 5]
