@@ -1,11 +1,12 @@
 """`make deploy-check`: run the production configs of deploy/ on loopback and check them end to end.
 
 Starts Debian's nginx with the rendered site (deploy/nginx/lingua.conf.template), two gunicorn masters with
-deploy/gunicorn.conf.py (one uvicorn worker each) and the Dramatiq worker pools (``manage.py worker``), all on free
-loopback ports, against a database and a Redis database of its own. Then, through nginx: static files, a 2-byte
-body, the events websocket receiving a job's ``job.done``, ``/metrics``, a 21 MB upload refused with the JSON
-envelope and a 15 MB image accepted by the OCR endpoint. Prints one PASS/FAIL line per check, stops everything it
-started (process groups) and exits non-zero on any failure.
+deploy/gunicorn.conf.py (one uvicorn worker each), the Dramatiq worker pools (``manage.py worker``) and a cache
+Redis with deploy/redis-cache.conf, all on free loopback ports, against a database, a Redis database (the channel
+layer) and a RabbitMQ vhost (the broker) of its own. Then, through nginx: static files, readiness (RabbitMQ as the
+broker), a 2-byte body, the events websocket receiving a job's ``job.done``, the cache in its own Redis,
+``/metrics``, a 21 MB upload refused with the JSON envelope and a 15 MB image accepted by the OCR endpoint. Prints
+one PASS/FAIL line per check, stops everything it started (process groups) and exits non-zero on any failure.
 
 ``--render-site OUT`` only renders the nginx site with the production example values (see deploy/README.md).
 """
@@ -41,15 +42,19 @@ EXAMPLE_SITE = {
     "STATIC_ROOT": "/var/lib/lingua/static",
 }
 
-# A database and Redis database of its own: `make test` runs this inside the suite, whose DATABASE_URL and
-# REDIS_URL must not be touched.
+# A database, Redis database and RabbitMQ vhost (`make services` creates it) of its own: `make test` runs this inside
+# the suite, whose DATABASE_URL, REDIS_URL and BROKER_URL must not be touched. The cache gets a Redis of its own,
+# started from deploy/redis-cache.conf.
 DATABASE_URL = os.environ.get("DEPLOY_CHECK_DATABASE_URL", "mysql://root@127.0.0.1:3306/lingua_deploycheck")
 REDIS_URL = os.environ.get("DEPLOY_CHECK_REDIS_URL", "redis://127.0.0.1:6379/12")
+BROKER_URL = os.environ.get("DEPLOY_CHECK_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672/lingua-deploy")
+BROKER_WHERE = BROKER_URL.rpartition("@")[2]  # host:port/vhost, for messages (no password)
 REDIS_PREFIX = "lingua-deploycheck"
 # Every production pool, one process each: the check needs the queues served, not the production sizes.
 WORKER_POOLS = os.environ.get(
     "DEPLOY_CHECK_WORKER_POOLS", "cefr:1:2:5,interactive:1:2:10,documents:1:1:15,default:1:2:10"
 )
+QUEUES = sorted({q for pool in WORKER_POOLS.split(",") for q in pool.split(":")[0].split("+")})
 STAFF_USER = "deploycheck-staff"
 TOTAL_SECONDS = 170  # the whole run, preparation and shutdown included
 MAX_BODY = 20 * 1024 * 1024  # nginx's client_max_body_size 20m, the app's MAX_REQUEST_BYTES
@@ -237,13 +242,15 @@ def wait_until(what: str, probe: Callable[[], bool], timeout: float, procs: Proc
 # --- preparation ---------------------------------------------------------------------------------------------------
 
 
-def app_env(workdir: Path) -> dict[str, str]:
-    """The environment of every app process: its own database, Redis database and key prefix."""
+def app_env(workdir: Path, cache_port: int) -> dict[str, str]:
+    """The environment of every app process: its own database, Redis database, key prefix, vhost and cache."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DEPLOY_CHECK_", "PYTEST_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="project.settings",
         DATABASE_URL=DATABASE_URL,
         REDIS_URL=REDIS_URL,
+        CACHE_URL=f"redis://127.0.0.1:{cache_port}/0",
+        BROKER_URL=BROKER_URL,
         REDIS_PREFIX=REDIS_PREFIX,
         SECRET_KEY=secrets.token_urlsafe(48),
         DATA_DIR=str(workdir / "data"),
@@ -288,6 +295,40 @@ def clear_redis() -> None:
     client.close()
 
 
+def clear_broker() -> int:
+    """Delete the vhost's Dramatiq queues (each with its .DQ and .XQ): messages of an earlier run would run again.
+
+    The workers declare them again when they start. Returns the number of messages deleted.
+    """
+    import pika
+
+    try:
+        connection = pika.BlockingConnection(pika.URLParameters(BROKER_URL))
+    except pika.exceptions.AMQPError as exc:
+        raise CheckFailed(
+            f"RabbitMQ at {BROKER_WHERE}: {type(exc).__name__} {exc} (`make services` creates the vhost)"
+        ) from exc
+    try:
+        channel = connection.channel()
+        names = [name for queue in QUEUES for name in (queue, f"{queue}.DQ", f"{queue}.XQ")]
+        return sum(channel.queue_delete(name).method.message_count for name in names)  # absent ones: 0
+    finally:
+        connection.close()
+
+
+def start_cache(port: int, workdir: Path, procs: "Processes") -> None:
+    """The cache's Redis: deploy/redis-cache.conf on a free loopback port, its files in ``workdir``."""
+    import redis
+
+    argv = [find_program("redis-server", "redis-server"), str(DEPLOY / "redis-cache.conf")]
+    argv += ["--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir), "--supervised", "no"]
+    argv += ["--pidfile", str(workdir / "redis-cache.pid")]
+    procs.start("redis-cache", argv, dict(os.environ))
+    client = redis.Redis(port=port, socket_timeout=2)
+    wait_until("the cache Redis", client.ping, 10, procs)
+    client.close()
+
+
 def manage(env: dict[str, str], *args: str, timeout: float = 120, extra_env: dict | None = None) -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -316,6 +357,7 @@ def prepare(env: dict[str, str]) -> str:
     """Database, migrations, static files, the staff user; return the user's password."""
     create_database()
     clear_redis()
+    clear_broker()
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     password = secrets.token_urlsafe(24)
@@ -330,6 +372,7 @@ def prepare(env: dict[str, str]) -> str:
 class Stack:
     nginx_port: int
     web_ports: tuple[int, int]
+    cache_port: int
     workdir: Path
 
     @property
@@ -387,6 +430,38 @@ def check_static(stack: Stack, token: str) -> str:
     if response.headers.get("x-static-served-by") != "nginx":
         raise CheckFailed("GET /static/ was not served by nginx (no X-Static-Served-By header)")
     return f"/static/{path} served by nginx from STATIC_ROOT ({len(expected)} bytes, SERVE_STATIC=false)"
+
+
+def check_ready(stack: Stack, token: str) -> str:
+    import httpx
+
+    response = httpx.get(f"{stack.base}/api/ready", timeout=15, trust_env=False)
+    if response.status_code != 200:
+        raise CheckFailed(f"GET /api/ready: {response.status_code} {response.text[:500]}")
+    components = response.json()["components"]
+    broker = components.get("broker", {})
+    if broker.get("backend") != "RabbitmqBroker" or sorted(broker.get("queues", {})) != QUEUES:
+        raise CheckFailed(f"GET /api/ready: broker {broker}, expected RabbitmqBroker with the queues {QUEUES}")
+    return (
+        f"GET /api/ready: 200, {', '.join(sorted(components))} ok; broker RabbitmqBroker "
+        f"({broker.get('ms')} ms, queues {broker['queues']})"
+    )
+
+
+def check_cache(stack: Stack, token: str) -> str:
+    """What the app cached so far (verified tokens, websocket tickets) is in the cache's own Redis (CACHE_URL)."""
+    import redis
+
+    client = redis.Redis(port=stack.cache_port, socket_timeout=5)
+    try:
+        keys = client.dbsize()
+        policy = client.config_get("maxmemory-policy")["maxmemory-policy"]
+        maxmemory = int(client.config_get("maxmemory")["maxmemory"])
+    finally:
+        client.close()
+    if not keys or policy != "allkeys-lru" or not maxmemory:
+        raise CheckFailed(f"cache Redis :{stack.cache_port}: {keys} keys, {policy}, maxmemory {maxmemory}")
+    return f"{keys} keys in the cache Redis :{stack.cache_port} ({policy}, maxmemory {maxmemory >> 20} MB)"
 
 
 def check_small_body(stack: Stack, token: str) -> str:
@@ -506,8 +581,10 @@ def check_upload(stack: Stack, token: str) -> str:
 # Light checks first: the OCR job of the 15 MB upload keeps a worker core busy until the pools are stopped.
 CHECKS: list[tuple[str, Callable[[Stack, str], str]]] = [
     ("static", check_static),
+    ("ready", check_ready),
     ("small-body", check_small_body),
     ("websocket", check_websocket),
+    ("cache", check_cache),
     ("metrics", check_metrics),
     ("413", check_too_large),
     ("upload-15mb", check_upload),
@@ -546,17 +623,19 @@ def main(keep: bool = False) -> int:
     signal.alarm(TOTAL_SECONDS)  # a bound on the whole run; `finally` still stops everything
     workdir = Path(tempfile.mkdtemp(prefix="lingua-deploycheck-"))
     procs = Processes(workdir)
-    nginx_port, web_1, web_2 = free_ports(3)
-    stack = Stack(nginx_port, (web_1, web_2), workdir)
+    nginx_port, web_1, web_2, cache_port = free_ports(4)
+    stack = Stack(nginx_port, (web_1, web_2), cache_port, workdir)
     ok = False
     try:
         find_program("nginx", "nginx")  # fail before the preparation
-        env = app_env(workdir)
+        env = app_env(workdir, cache_port)
+        start_cache(cache_port, workdir, procs)
         password = prepare(env)
         start_stack(stack, env, procs)
         print(
             f"stack up in {time.monotonic() - started:.1f} s: nginx :{stack.nginx_port}, "
-            f"gunicorn :{stack.web_ports[0]} and :{stack.web_ports[1]}, worker pools {WORKER_POOLS}",
+            f"gunicorn :{stack.web_ports[0]} and :{stack.web_ports[1]}, worker pools {WORKER_POOLS}, "
+            f"cache Redis :{stack.cache_port}, RabbitMQ {BROKER_WHERE}",
             flush=True,
         )
         ok = run_checks(stack, password)
@@ -581,20 +660,22 @@ def main(keep: bool = False) -> int:
 
 def cleanup(stack: Stack, procs: Processes, took: float, killed: list[str]) -> bool:
     """Report whether everything stopped: no child alive, nothing listening on the check's ports."""
-    ports = [stack.nginx_port, *stack.web_ports]
+    ports = [stack.nginx_port, *stack.web_ports, stack.cache_port]
     busy = [port for port in ports if listening(port)]
     alive = [name for name, p in procs.children.items() if procs.running(p)]
     try:
         clear_redis()
-    except Exception as exc:  # a leftover key is harmless: the next run clears them first
-        print(f"note: could not clear Redis keys: {exc}", file=sys.stderr)
+        left = clear_broker()  # the 15 MB upload's OCR job, cut short by the stop
+    except Exception as exc:  # leftovers are harmless: the next run clears them first
+        left = 0
+        print(f"note: could not clear the Redis keys or RabbitMQ queues: {exc}", file=sys.stderr)
     ok = not busy and not alive
     report(
         "cleanup",
         ok,
         f"stopped {len(procs.children)} process groups in {took:.1f} s"
         + (f" (SIGKILL after the grace period: {', '.join(killed)})" if killed else "")
-        + f", nothing listening on {ports}"
+        + f", nothing listening on {ports}, the vhost's queues deleted ({left} messages left)"
         if ok
         else f"still listening: {busy}, still running: {alive}",
     )

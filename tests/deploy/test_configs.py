@@ -28,6 +28,14 @@ DASHBOARD_METRICS = [
     "model_batch_size",
     "cache_requests_total",
 ]
+# RabbitMQ's own metrics (rabbitmq_prometheus, per-object): the dashboard's RabbitMQ row.
+RABBITMQ_DASHBOARD_METRICS = [
+    "rabbitmq_queue_messages_ready",
+    "rabbitmq_queue_messages_unacked",
+    "rabbitmq_queue_messages_published_total",
+    "rabbitmq_channel_messages_delivered_ack_total",
+    "rabbitmq_channel_messages_acked_total",
+]
 
 
 def deploy_check():
@@ -54,6 +62,16 @@ def run(argv: list[str]) -> subprocess.CompletedProcess:
 def test_promtool_accepts_the_prometheus_config():
     result = run([tool("promtool", "prometheus"), "check", "config", str(DEPLOY / "prometheus.yml")])
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_prometheus_scrapes_rabbitmq_on_its_metrics_port():
+    import yaml
+
+    jobs = {job["job_name"]: job for job in yaml.safe_load((DEPLOY / "prometheus.yml").read_text())["scrape_configs"]}
+    rabbitmq = jobs["rabbitmq"]
+    assert rabbitmq.get("metrics_path", "/metrics") == "/metrics"
+    assert [t for c in rabbitmq["static_configs"] for t in c["targets"]] == ["127.0.0.1:15692"]
+    assert rabbitmq_conf()["prometheus.tcp.port"] == "15692"
 
 
 def test_nginx_accepts_the_rendered_site(tmp_path):
@@ -144,15 +162,42 @@ def dashboard_expressions() -> list[str]:
 
 def test_grafana_dashboard_charts_every_metric():
     expressions = dashboard_expressions()
-    for metric in DASHBOARD_METRICS:
+    for metric in DASHBOARD_METRICS + RABBITMQ_DASHBOARD_METRICS:
         assert any(metric in e for e in expressions), f"no panel shows {metric}"
     assert any("histogram_quantile(0.99" in e and "http_request_duration_seconds_bucket" in e for e in expressions)
     assert any('result="hit"' in e for e in expressions)
 
 
+def test_grafana_dashboard_has_rabbitmq_panels_per_queue():
+    dashboard = json.loads((DEPLOY / "grafana" / "lingua-dashboard.json").read_text())
+    titles = {p["title"]: [t["expr"] for t in p.get("targets", [])] for p in dashboard["panels"]}
+    assert "RabbitMQ" in titles  # the row
+    panels = {
+        "Ready messages per queue": ["rabbitmq_queue_messages_ready"],
+        "Unacked messages per queue": ["rabbitmq_queue_messages_unacked"],
+        "Publish rate per queue": ["rabbitmq_queue_messages_published_total"],
+        "Deliver and ack rate per queue": [
+            "rabbitmq_channel_messages_delivered_ack_total",
+            "rabbitmq_channel_messages_acked_total",
+        ],
+    }
+    for title, metrics in panels.items():
+        exprs = titles[title]
+        for metric in metrics:
+            expr = next(e for e in exprs if metric in e)
+            assert "by (queue)" in expr, expr  # one series per queue: needs per-object metrics
+            assert metric.endswith("_total") == ("rate(" in expr), expr
+    ids = [p["id"] for top in dashboard["panels"] for p in [top, *top.get("panels", [])]]
+    assert len(ids) == len(set(ids))
+    assert "vhost" in {v["name"] for v in dashboard["templating"]["list"]}
+
+
 def test_grafana_expressions_are_valid_promql(tmp_path):
     # promtool parses PromQL in recording rules; Grafana's variables get plain values first.
-    exprs = [e.replace("$__rate_interval", "5m").replace("$route", ".*") for e in dashboard_expressions()]
+    exprs = [
+        e.replace("$__rate_interval", "5m").replace("$route", ".*").replace("$vhost", ".*")
+        for e in dashboard_expressions()
+    ]
     rules = {
         "groups": [{"name": "dashboard", "rules": [{"record": f"check:{i}", "expr": e} for i, e in enumerate(exprs)]}]
     }
@@ -198,11 +243,68 @@ def directives(path: Path) -> dict[str, list[str]]:
     return found
 
 
-def test_redis_keeps_the_broker_durable():
+def test_channel_layer_redis_never_evicts():
     conf = directives(DEPLOY / "redis.conf")
-    assert conf["appendonly"] == ["yes"] and conf["appendfsync"] == ["everysec"]
-    assert conf["maxmemory-policy"] == ["noeviction"]
+    assert conf["port"] == ["6379"] and conf["maxmemory-policy"] == ["noeviction"]
+    assert conf["appendonly"] == ["no"] and conf["save"] == ['""']  # events only: nothing to keep
     assert conf["dir"] == ["/var/lib/redis"] and conf["bind"][0].startswith("127.0.0.1")
+
+
+def test_cache_redis_is_bounded_and_evicts_least_recently_used():
+    conf = directives(DEPLOY / "redis-cache.conf")
+    assert conf["port"] == ["6380"] and conf["bind"][0].startswith("127.0.0.1")
+    assert conf["maxmemory"] == ["512mb"] and conf["maxmemory-policy"] == ["allkeys-lru"]
+    assert conf["appendonly"] == ["no"] and conf["save"] == ['""']
+    # Debian's redis-server@cache.service: ExecStart reads /etc/redis/redis-cache.conf, PIDFile= this one.
+    assert conf["pidfile"] == ["/run/redis-cache/redis-server.pid"]
+
+
+def env_example() -> dict[str, str]:
+    lines = (DEPLOY / "systemd" / "env.example").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def test_env_example_names_the_broker_and_the_cache():
+    env = env_example()
+    assert env["BROKER_URL"] == "amqp://lingua:CHANGE-ME@127.0.0.1:5672/lingua"  # setup.sh's vhost and user
+    assert env["REDIS_URL"] == "redis://127.0.0.1:6379/0"  # redis.conf
+    assert env["CACHE_URL"] == "redis://127.0.0.1:6380/0"  # redis-cache.conf
+    procfile = (DEPLOY / "Procfile").read_text()
+    assert "BROKER_URL" in procfile and "CACHE_URL" in procfile
+
+
+def rabbitmq_conf() -> dict[str, str]:
+    """``key = value`` lines of deploy/rabbitmq/rabbitmq.conf (sysctl format, as RabbitMQ reads it)."""
+    found: dict[str, str] = {}
+    for line in (DEPLOY / "rabbitmq" / "rabbitmq.conf").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            assert key.strip() not in found, f"{key.strip()} set twice"
+            found[key.strip()] = value.strip()
+    return found
+
+
+def test_rabbitmq_has_no_guest_and_per_queue_metrics():
+    conf = rabbitmq_conf()
+    assert conf["loopback_users.guest"] == "true"
+    assert not any(key.startswith(("default_user", "default_pass")) for key in conf)
+    setup = (DEPLOY / "rabbitmq" / "setup.sh").read_text()
+    assert "delete_user guest" in setup and "add_vhost" in setup and "set_permissions" in setup
+    assert conf["prometheus.return_per_object_metrics"] == "true"
+    assert (DEPLOY / "rabbitmq" / "enabled_plugins").read_text().strip() == "[rabbitmq_prometheus]."
+    listeners = [value for key, value in conf.items() if key.startswith("listeners.tcp.")]
+    assert listeners == ["127.0.0.1:5672"]
+
+
+def test_rabbitmq_consumer_timeout_outlasts_prefetched_work():
+    # A documents process prefetches 2 messages: the second is acknowledged after both have run.
+    limits = [
+        int(limit.replace("_", ""))
+        for path in (ROOT / "actors").glob("*.py")
+        for limit in re.findall(r"time_limit=([0-9_]+)", path.read_text())
+    ]
+    assert limits and int(rabbitmq_conf()["consumer_timeout"]) > 2 * max(limits)
+    assert int(rabbitmq_conf()["disk_free_limit.absolute"].removesuffix("GB")) >= 1
 
 
 @pytest.mark.parametrize(
@@ -219,3 +321,7 @@ def test_systemd_units(unit, command):
     assert conf["Restart"] == ["always"] and conf["KillSignal"] == ["SIGTERM"]
     assert int(conf["TimeoutStopSec"][0]) > 0
     assert conf["PartOf"] == ["lingua.target"]
+    after = conf["After"][0].split()
+    for service in ("mariadb.service", "rabbitmq-server.service", "redis-server.service", "redis-server@cache.service"):
+        assert service in after, f"{unit} does not start after {service}"
+    assert "rabbitmq-server.service" in conf["Wants"][0].split()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHECKS = ["static", "small-body", "websocket", "metrics", "413", "upload-15mb", "cleanup"]
+CHECKS = ["static", "ready", "small-body", "websocket", "cache", "metrics", "413", "upload-15mb", "cleanup"]
 
 
 @pytest.mark.timeout(330)
