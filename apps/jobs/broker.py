@@ -79,12 +79,17 @@ def queue_depth(queue: str) -> int:
     """Messages waiting in one queue (ready and delayed retries; not those a worker holds). Blocking I/O."""
     broker = dramatiq.get_broker()
     if isinstance(broker, RabbitmqBroker):
-        try:
-            ready, delayed, _dead = broker.get_queue_message_counts(queue)
-        except pika.exceptions.AMQPError:
-            del broker.connection  # this thread's connection is dead (RabbitMQ restarted): the next call reconnects
-            raise
-        return ready + delayed
+        for attempt in (1, 2):
+            try:
+                ready, delayed, _dead = broker.get_queue_message_counts(queue)
+                return ready + delayed
+            except pika.exceptions.AMQPError:
+                # This thread's connection died while the thread was idle (RabbitMQ restarted, or closed it for
+                # missed heartbeats: a BlockingConnection answers them only during a call). Drop it and try once
+                # more on a fresh one, as Dramatiq's enqueue does; only a second failure means RabbitMQ is down.
+                del broker.connection
+                if attempt == 2:
+                    raise
     return broker.queues[queue].qsize() if queue in broker.queues else 0
 
 
@@ -92,11 +97,11 @@ DEPTH_MAX_AGE = 0.5  # seconds a measured queue depth is reused by the requests 
 _depths: dict[str, tuple[int, float]] = {}
 
 
-async def admit(queue: str) -> None:
-    """Refuse new work (``QueueFull``, a 503 with Retry-After) while ``queue`` is deeper than its limit.
+def check_depth(queue: str) -> None:
+    """Raise ``QueueFull`` (a 503 with Retry-After) while ``queue`` holds at least its ``QUEUE_MAX_DEPTH``.
 
     The depth is read at most every DEPTH_MAX_AGE seconds per process, so a burst costs one broker round trip, not
-    one per request; the limit is a soft bound anyway.
+    one per request; the limit is a soft bound anyway. Blocking I/O when the depth is stale: call from a thread.
     """
     limit = settings.QUEUE_MAX_DEPTH.get(queue)
     if limit is None:
@@ -104,12 +109,34 @@ async def admit(queue: str) -> None:
     depth, measured = _depths.get(queue, (0, 0.0))
     if time.monotonic() - measured > DEPTH_MAX_AGE:
         try:
-            depth = await sync_to_async(queue_depth, thread_sensitive=False)(queue)
+            depth = queue_depth(queue)
         except Exception as exc:
             raise ServiceUnavailable("The job queue is unavailable, retry shortly") from exc
         _depths[queue] = (depth, time.monotonic())
     if depth >= limit:
         raise QueueFull(queue, depth)
+
+
+def _depth_is_fresh(queue: str) -> bool:
+    return time.monotonic() - _depths.get(queue, (0, 0.0))[1] <= DEPTH_MAX_AGE
+
+
+async def admit(queue: str) -> None:
+    """``check_depth`` from the event loop (a thread only when the depth must be read again)."""
+    if settings.QUEUE_MAX_DEPTH.get(queue) is None or _depth_is_fresh(queue):
+        check_depth(queue)
+    else:
+        await sync_to_async(check_depth, thread_sensitive=False)(queue)
+
+
+def admit_and_enqueue(actor_name: str, queue: str, **kwargs) -> str:
+    """``check_depth`` then ``enqueue``, in one trip to a thread for callers that create nothing before sending
+    (request/reply over the broker). Raises ``ServiceUnavailable`` or ``QueueFull``. Blocking I/O."""
+    check_depth(queue)
+    try:
+        return enqueue(actor_name, queue, **kwargs)
+    except Exception as exc:
+        raise ServiceUnavailable("The job queue is unavailable, retry shortly") from exc
 
 
 def collect_queue_depth() -> Iterable[Metric]:

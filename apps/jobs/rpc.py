@@ -35,18 +35,15 @@ async def call(actor_name: str, queue: str, timeout: float, **kwargs: Any) -> An
     Raises ``WorkerTimeout`` (a 503) when no answer comes in ``timeout`` seconds, ``ServiceUnavailable`` when the
     broker cannot be reached, and ``RemoteError`` with the worker's message when it answered with an error.
     """
-    await broker.admit(queue)
     layer = get_channel_layer()
     channel = await layer.new_channel()
     group = f"reply.{uuid.uuid4().hex}"
-    await layer.group_add(group, channel)
+    await layer.group_add(group, channel)  # before the message leaves, so no reply can come first
     try:
-        try:
-            await sync_to_async(broker.enqueue, thread_sensitive=False)(
-                actor_name, queue, reply_to=group, deadline=time.time() + timeout, **kwargs
-            )
-        except Exception as exc:
-            raise ServiceUnavailable("The job queue is unavailable, retry shortly") from exc
+        # Backpressure and the publish in one trip to a thread (each trip is a thread hop on a quiet request's path).
+        await sync_to_async(broker.admit_and_enqueue, thread_sensitive=False)(
+            actor_name, queue, reply_to=group, deadline=time.time() + timeout, **kwargs
+        )
         try:
             async with admission.released():
                 message = await asyncio.wait_for(layer.receive(channel), timeout)
