@@ -2,7 +2,8 @@
 within 5 s of its return, and every job accepted before the crash is done exactly once afterwards.
 
 The server, a worker and the database are real processes: a private ``mariadbd`` on its own data folder (migrated
-with ``manage.py migrate``), uvicorn and ``dramatiq`` on it, and the suite's Redis.
+with ``manage.py migrate``), uvicorn and ``dramatiq`` on it, the suite's RabbitMQ vhost (its queues emptied before
+each test) and the suite's Redis.
 """
 
 import os
@@ -30,7 +31,7 @@ def _env(database_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url,
-        REDIS_PREFIX=f"lingua-test-mdb-{uuid.uuid4().hex[:8]}",  # private queues: no other test's messages
+        REDIS_PREFIX=f"lingua-test-mdb-{uuid.uuid4().hex[:8]}",  # private cache and channel-layer keys
         JOB_MAX_RETRIES="20",
         LOG_LEVEL="WARNING",
     )

@@ -1,9 +1,18 @@
 """Scale-out across two hosts: work spreads over the workers of both, and a host cut off mid-job loses nothing.
 
 The second host is a Linux network namespace with its own hostname (``unshare --uts``), joined to this one by a
-veth pair on a private /30. MariaDB and Redis listen on loopback only here, so the second host reaches them solely
-through a TCP forwarder running in this test process on this end of the link; cutting the host off brings the link
-down and drops every forwarded connection. The ``selftest.cpu`` result names the host and process that did the job.
+veth pair on a private /30. MariaDB, Redis and RabbitMQ listen on loopback only here, so the second host reaches
+them solely through a TCP forwarder running in this test process on this end of the link (RabbitMQ's guest user may
+only log in from loopback, which the forwarder's upstream connections are). The ``selftest.cpu`` result names the
+host and process that did the job.
+
+Cutting the host off is a network partition: the link goes down and the forwarder stops relaying, in both
+directions, without closing anything, so the servers here see silence, not a closed connection. RabbitMQ gives the
+cut-off worker's unacknowledged messages (the jobs it was running and those it had prefetched) back to the queue
+when it gives up on that connection: after two missed heartbeats. The broker's default heartbeat is 60 s (minutes
+before the jobs come back), so the second host's workers ask for a 2 s one with ``?heartbeat=2`` in their
+``BROKER_URL`` (the client's value wins the negotiation): RabbitMQ then notices within seconds and the first host
+takes the jobs over; the status guard keeps each one done once, even if the cut-off worker had finished it.
 """
 
 import asyncio
@@ -14,23 +23,19 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
-from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import dramatiq
 import pytest
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection
 
-from apps.jobs import broker, events
+from apps.jobs import broker
 from apps.jobs.models import Job, JobStatus
-from tests.faults.conftest import ROOT, WorkerProcess, wait_until
+from tests.faults.conftest import ROOT, LoopThread, WorkerProcess, wait_until
 
 #: A network namespace (the second host) needs root and iproute2 / util-linux; the development and CI machines have
 #: them. Anywhere else the test says why it did not run; where they are present, any failure is a failure.
@@ -44,37 +49,16 @@ pytestmark = [
 
 SPREAD_JOBS, SPREAD_WORK_MS = 12, 500
 CUT_JOBS, CUT_WORK_MS = 4, 3000
-
-
-class LoopThread:
-    """An asyncio event loop on a daemon thread of the test process."""
-
-    def __init__(self, name: str):
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
-        self.thread.start()
-
-    def run(self, coro: Coroutine[Any, Any, Any], timeout: float = 10) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=timeout)
-
-    def close(self) -> None:
-        if not self.thread.is_alive():
-            return
-
-        async def cancel_the_rest() -> None:
-            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-
-        self.run(cancel_the_rest())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=10)
-        self.loop.close()
+#: The second host's workers' AMQP heartbeat, in seconds: RabbitMQ drops a silent connection after two missed ones.
+SECOND_HOST_HEARTBEAT = 2
 
 
 class Forwarder:
-    """TCP forwarding from ``listen_host:<free port>`` to each target; ``cut`` stops accepting and drops them all."""
+    """TCP forwarding from ``listen_host:<free port>`` to each target.
+
+    ``partition`` stops accepting and relaying, in both directions, but closes nothing: like a network partition,
+    the servers see silence, not a closed connection. ``close`` drops every connection and stops the forwarder.
+    """
 
     def __init__(self, listen_host: str, targets: dict[str, tuple[str, int]]):
         self.listen_host, self.targets = listen_host, targets
@@ -116,7 +100,18 @@ class Forwarder:
         finally:
             self._handlers.discard(handler)
 
-    def cut(self) -> None:
+    def partition(self) -> None:
+        async def go_silent() -> None:
+            self._cut = True
+            for server in self._servers:
+                server.close()
+            for transport in self._transports:
+                transport.pause_reading()  # nothing read is nothing relayed; the sockets stay open
+
+        if self._loop.thread.is_alive():
+            self._loop.run(go_silent())
+
+    def close(self) -> None:
         async def drop_everything() -> None:
             self._cut = True
             for server in self._servers:
@@ -158,20 +153,22 @@ def _free_subnet(tag: int) -> tuple[str, str]:
 
 
 class SecondHost:
-    """A network namespace with its own hostname, reaching this host's MariaDB and Redis through a ``Forwarder``."""
+    """A network namespace with its own hostname, reaching this host's MariaDB, Redis and RabbitMQ through a
+    ``Forwarder``."""
 
     def __init__(self):
         tag = os.getpid()
         self.netns, self.hostname = f"lingua-host2-{tag}", f"second-host-{tag}"
         self.veth, self.peer = f"lgv{tag}h", f"lgv{tag}n"  # interface names: 15 characters at most
         self.address, self.peer_address = _free_subnet(tag)
-        redis_url = urlsplit(settings.REDIS_URL)
+        redis_url, broker_url = urlsplit(settings.REDIS_URL), urlsplit(settings.BROKER_URL)
         db = connection.settings_dict
         self.forwarder = Forwarder(
             self.address,
             {
                 "db": (db["HOST"] or "127.0.0.1", int(db["PORT"] or 3306)),
                 "redis": (redis_url.hostname, redis_url.port or 6379),
+                "amqp": (broker_url.hostname, broker_url.port or 5672),
             },
         )
         self.workers: list[SecondHostWorker] = []
@@ -195,14 +192,15 @@ class SecondHost:
         return process
 
     def cut_off(self) -> None:
-        """The link goes down and every forwarded connection is dropped: the host is alive but unreachable."""
+        """The link goes down and nothing is relayed any more: the host is alive but unreachable, and the servers
+        here are not told (their connections to it go silent)."""
         _ip("link", "set", self.veth, "down")
-        self.forwarder.cut()
+        self.forwarder.partition()
 
     def destroy(self) -> None:
         for process in self.workers:
             process.kill()
-        self.forwarder.cut()
+        self.forwarder.close()
         listed = subprocess.run(["ip", "netns", "pids", self.netns], capture_output=True, text=True, timeout=10)
         for pid in listed.stdout.split():  # anything our workers left behind in the namespace
             try:
@@ -214,7 +212,8 @@ class SecondHost:
 
 
 class SecondHostWorker(WorkerProcess):
-    """``dramatiq actors`` inside the second host, on the same database and Redis (through the forwarder)."""
+    """``dramatiq actors`` inside the second host, on the same database, Redis and RabbitMQ vhost (through the
+    forwarder), with a short AMQP heartbeat."""
 
     def __init__(self, host: SecondHost, queues: list[str], threads: int = 2):
         super().__init__(queues, threads)
@@ -228,9 +227,14 @@ class SecondHostWorker(WorkerProcess):
         redis_url = urlsplit(settings.REDIS_URL)
         credentials = redis_url.netloc.rpartition("@")[0]
         netloc = f"{credentials}@{address}:{ports['redis']}" if credentials else f"{address}:{ports['redis']}"
+        broker_url = urlsplit(settings.BROKER_URL)
+        credentials = broker_url.netloc.rpartition("@")[0]
+        query = urlencode([*parse_qsl(broker_url.query), ("heartbeat", str(SECOND_HOST_HEARTBEAT))])
         env.update(
             DATABASE_URL=f"mysql://{user}@{address}:{ports['db']}/{db['NAME']}",
             REDIS_URL=redis_url._replace(netloc=netloc).geturl(),  # same database number; REDIS_PREFIX inherited
+            # Same vhost and credentials; the heartbeat lets RabbitMQ notice a partition within seconds.
+            BROKER_URL=broker_url._replace(netloc=f"{credentials}@{address}:{ports['amqp']}", query=query).geturl(),
         )
         return env
 
@@ -257,45 +261,10 @@ def second_host():
     assert not Path(f"/run/netns/{host.netns}").exists()
 
 
-class DoneEvents:
-    """Counts the ``job.done`` events sent to a user's group on the channel layer: one per job means done once."""
-
-    def __init__(self, user_id: int):
-        self.group, self.counts = events.user_group(user_id), Counter()
-        self._loop = LoopThread("done-events")
-        self._loop.run(self._subscribe())
-
-    async def _subscribe(self) -> None:
-        layer = get_channel_layer()
-        channel = await layer.new_channel()
-        await layer.group_add(self.group, channel)
-        asyncio.ensure_future(self._receive(layer, channel))
-
-    async def _receive(self, layer, channel: str) -> None:
-        while True:
-            event = (await layer.receive(channel))["event"]
-            if event["type"] == "job.done":
-                self.counts[event["job_id"]] += 1
-
-    def close(self) -> None:
-        if self._loop.thread.is_alive():
-            self._loop.run(get_channel_layer().flush())
-        self._loop.close()
-
-
-@pytest.fixture
-def done_events(staff):
-    listener = DoneEvents(staff.id)
-    yield listener
-    listener.close()
-
-
-def _live_consumers() -> int:
-    """Worker processes (not this test process) that fetched from Redis within the last 1.5 s."""
-    redis_broker = dramatiq.get_broker()
-    now_ms = time.time() * 1000
-    alive = redis_broker.client.zrangebyscore(f"{redis_broker.namespace}:__heartbeats__", now_ms - 1500, "+inf")
-    return len({worker_id.decode() for worker_id in alive} - {redis_broker.broker_id})
+def _interactive_queue() -> tuple[int, int]:
+    """RabbitMQ's count of the interactive queue's ready messages and of its consumers (one per worker process)."""
+    ok = dramatiq.get_broker().channel.queue_declare(queue="interactive", passive=True).method
+    return ok.message_count, ok.consumer_count
 
 
 def _submit(owner, count: int, work_ms: int) -> list[Job]:
@@ -321,12 +290,13 @@ def _logs(*workers: WorkerProcess) -> str:
 
 
 def test_jobs_spread_over_two_hosts_and_a_cut_off_host_loses_none(staff, second_host, worker_process, done_events):
+    dramatiq.get_broker().declare_queue("interactive", ensure=True)  # counted below, before anything is sent to it
     dramatiq.get_broker().flush_all()
     here = worker_process(["interactive"])
     there = second_host.worker(["interactive"])
     here.start()
     there.start()
-    assert wait_until(lambda: _live_consumers() == 2, timeout=60), "both workers should be fetching\n" + _logs(
+    assert wait_until(lambda: _interactive_queue()[1] == 2, timeout=60), "both workers should be consuming\n" + _logs(
         here, there
     )
 
@@ -336,19 +306,27 @@ def test_jobs_spread_over_two_hosts_and_a_cut_off_host_loses_none(staff, second_
     results = [job.result for job in Job.objects.filter(pk__in=[j.pk for j in spread])]
     by_host = Counter(result["host"] for result in results)
     assert set(by_host) == {socket.gethostname(), second_host.hostname}, by_host
-    assert second_host.forwarder.accepted["db"] > 0 and second_host.forwarder.accepted["redis"] > 0
+    assert all(second_host.forwarder.accepted[name] > 0 for name in ("db", "redis", "amqp")), second_host.forwarder
     for result in results:  # the process that did each job really ran in that host's network namespace
         expected = second_host.netns_inode if result["host"] == second_host.hostname else _netns_inode(os.getpid())
         assert _netns_inode(result["pid"]) == expected
 
     # 2. The second host alone holds jobs, some mid-flight, when it is cut off; the first host takes them over.
     here.stop()
+    assert wait_until(lambda: _interactive_queue()[1] == 1, timeout=30)
     cut = _submit(staff, CUT_JOBS, CUT_WORK_MS)
     assert wait_until(lambda: Job.objects.filter(status=JobStatus.RUNNING).count() == 2, timeout=30, interval=0.05)
     time.sleep(0.5)  # mid-job
     running_at_cut = set(Job.objects.filter(status=JobStatus.RUNNING).values_list("pk", flat=True))
     assert len(running_at_cut) == 2
+    assert _interactive_queue() == (0, 1)  # the second host holds all four: two running, two prefetched
     second_host.cut_off()
+    cut_at = time.monotonic()
+    # RabbitMQ puts them back in the queue once the silent connection has missed two heartbeats.
+    assert wait_until(lambda: _interactive_queue() == (CUT_JOBS, 0), timeout=10 * SECOND_HOST_HEARTBEAT), (
+        f"the cut-off host's messages did not come back: {_interactive_queue()}"
+    )
+    back_in = time.monotonic() - cut_at
     here.start()
     assert wait_until(lambda: _all_done(cut), timeout=60, interval=0.2), "cut-off jobs unfinished\n" + _logs(here)
     assert there.proc.poll() is None  # the cut-off worker is still running: recovery did not need it to die
@@ -365,3 +343,4 @@ def test_jobs_spread_over_two_hosts_and_a_cut_off_host_loses_none(staff, second_
     assert all(done_events.counts[job_id] == 1 for job_id in everything), done_events.counts
     there.kill()
     assert there.proc.poll() is not None
+    print(f"\ncut-off host: its {CUT_JOBS} unacknowledged messages back in the queue {back_in:.1f} s after the cut")

@@ -1,4 +1,9 @@
-"""SIGKILL worker processes mid-job, again and again: every job still ends done exactly once, nothing is lost."""
+"""SIGKILL worker processes mid-job, again and again: every job still ends done exactly once, nothing is lost.
+
+A SIGKILLed worker acknowledges nothing. Its AMQP connection dies with it, and RabbitMQ at once puts every message
+it held (those it was running and those it had prefetched) back in the queue for the next worker: a job may start
+more than once, and the job status guard keeps its result single.
+"""
 
 import random
 from pathlib import Path
@@ -44,6 +49,10 @@ def test_cpu_jobs_survive_twenty_sigkills_and_finish_exactly_once(staff, worker_
         assert job.status == JobStatus.DONE and job.result["primes"] > 0 and job.finished_at is not None
         assert job.error == ""
     assert sum(j.attempts for j in Job.objects.filter(pk__in=[j.pk for j in jobs])) > len(jobs)  # some ran again
+    # Nothing left behind in RabbitMQ: no message waiting or delayed, none dead-lettered (a redelivered message of
+    # a finished job is a no-op, acknowledged like any other).
+    rabbitmq = dramatiq.get_broker()
+    assert wait_until(lambda: rabbitmq.get_queue_message_counts("interactive") == (0, 0, 0), timeout=30)
 
 
 def test_a_killed_document_finishes_after_restart_without_redoing_done_pages(staff, worker_process):
