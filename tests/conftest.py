@@ -81,7 +81,7 @@ async def abearer(user: User) -> dict[str, str]:
 
 @pytest.fixture
 def worker(transactional_db):
-    """A real Dramatiq worker on the Redis broker, in this process, with every actor registered."""
+    """A real Dramatiq worker on the RabbitMQ broker (the test vhost), in this process, with every actor registered."""
     import actors  # noqa: F401
 
     broker = dramatiq.get_broker()
