@@ -61,9 +61,11 @@ async def test_a_flood_of_unique_texts_evicts_the_oldest_entries_and_everything_
     def cached(texts: list[str]) -> int:
         return sum(small_cache.exists(f"lingua-test:kv:{cache_key(t)}") for t in texts)
 
+    # Redis's LRU is approximate (it samples keys, and its clock ticks once a second, so entries written within the
+    # same second look equally old): the oldest went, nearly all of them, and most of the newest are still there.
     oldest, newest = batches[0] + batches[1], batches[-1]
-    assert cached(newest) == len(newest)  # the latest results are all there
-    assert cached(oldest) <= len(oldest) // 10  # the oldest went first (Redis's LRU is sampled, hence not exactly 0)
+    assert cached(oldest) <= len(oldest) // 10
+    assert cached(newest) >= len(newest) * 0.6
 
     # Jobs are still accepted and finished: the queue lives in RabbitMQ, events on the channel layer.
     job = await client.post("/api/jobs/selftest", json={"work_ms": 5}, headers=await abearer(staff))

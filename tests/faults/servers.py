@@ -17,6 +17,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_group(proc: subprocess.Popen, grace: float = 30) -> None:
+    """SIGTERM a process started with ``start_new_session=True`` and its children; SIGKILL them after ``grace``."""
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 def http_ok(client, path: str) -> bool:
     """Whether ``client`` (an httpx.Client) gets a 200 for ``path``; False on any connection error."""
     import httpx

@@ -7,7 +7,6 @@ each test) and the suite's Redis.
 """
 
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -21,7 +20,7 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.faults.conftest import ROOT, wait_until
-from tests.faults.servers import MariaDB, free_port, http_ok
+from tests.faults.servers import MariaDB, free_port, http_ok, stop_group
 
 JOBS = 6
 WORK_MS = 1500
@@ -62,12 +61,7 @@ def stack(tmp_path):
              for argv in (web, worker)]  # fmt: skip
     yield database, f"http://127.0.0.1:{port}"
     for proc in procs:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        stop_group(proc)
     log.close()
     database.stop()
 

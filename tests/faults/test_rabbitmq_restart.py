@@ -8,7 +8,6 @@ with the suite's MariaDB database and Redis.
 """
 
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -24,7 +23,7 @@ from django.db import connection
 from apps.jobs.models import Job, JobStatus
 from tests.conftest import PASSWORD
 from tests.faults.conftest import ROOT, wait_until
-from tests.faults.servers import RabbitMQ, free_port, http_ok
+from tests.faults.servers import RabbitMQ, free_port, http_ok, stop_group
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
 
@@ -62,12 +61,7 @@ def stack(tmp_path, staff):
         yield rabbitmq, f"http://127.0.0.1:{port}", env, procs
     finally:
         for proc in procs.values():
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
+            stop_group(proc)
         log.close()
         rabbitmq.crash()
 
