@@ -47,7 +47,7 @@ def cpu_seconds_per_image() -> float:
     from apps.ocr.engines import build_engine
     from apps.ocr.imaging import open_image
 
-    engine = build_engine(settings.OCR_ENGINE, borrow_cores=False)  # the workers' engine, on its own threads only
+    engine = build_engine(settings.OCR_ENGINE)  # the workers' engine
     images = [open_image(data) for data in originals()]
     for image in images:  # warm-up, as a worker is after its first pages (memory arena grown)
         engine.recognize(image)
@@ -96,7 +96,7 @@ def verdicts(result: dict) -> list[tuple[str, bool]]:
     checks = []
     measured = " and ".join(f"{cpu:.2f}" for cpu in result.get("cpu_s_per_image_measured", []))
     for number, phase in enumerate(result["ours"]["ours"]):
-        for variant in ("no-borrow", "no-arena"):
+        for variant in ("no-arena",):
             other = result["ours"].get(variant)
             if other:
                 rps, other_rps = phase["throughput_rps"], other[number]["throughput_rps"]
@@ -119,9 +119,8 @@ SCENARIO = Scenario(
     baseline=baseline,
     setup=setup,
     phases=[(5, 1), (20, 1)],
-    # A/B of the two engine features that reach past rapidocr's own API (its sessions replaced by the engine's):
-    # borrowed cores, and one memory arena per process. Each stays only while it wins >= 10% here.
-    variants={"ours": {}, "no-borrow": {"OCR_BORROW_CORES": "false"}, "no-arena": {"OCR_MEMORY_ARENA": "false"}},
+    # A/B: onnxruntime's memory arena (on by default here, off by rapidocr's default).
+    variants={"ours": {}, "no-arena": {"OCR_MEMORY_ARENA": "false"}},
     verdicts=verdicts,
     after_ours=measure_again,
 )

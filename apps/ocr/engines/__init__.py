@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -92,26 +91,19 @@ def get_engine(name: str | None = None) -> OcrEngine:
 
 
 def _build(name: str) -> OcrEngine:
-    return build_engine(name, borrow_cores=settings.OCR_BORROW_CORES)
+    return build_engine(name)
 
 
-def build_engine(name: str, *, borrow_cores: bool = False) -> OcrEngine:
-    """Build a new engine called ``name`` with OCR_THREADS intra-op threads (``get_engine`` keeps one per process).
-
-    With ``borrow_cores`` an ONNX engine also runs on more threads while other cores are free (``engines.cores``).
-    """
+def build_engine(name: str) -> OcrEngine:
+    """Build a new engine called ``name`` with OCR_THREADS intra-op threads (``get_engine`` keeps one per process)."""
     try:
         module = importlib.import_module(_MODULES[name])
     except ImportError as exc:
         raise EngineUnavailable(f"OCR engine {name!r} is not installed: {exc}") from exc
     threads = int(settings.OCR_THREADS)
-    if name == "onnx" and borrow_cores:
-        from apps.ocr.engines.cores import CoreLeases
-
-        leases = CoreLeases(settings.OCR_CORE_LEASE_DIR, os.cpu_count() or 1)
-        logger.info("building OCR engine %s with %d intra-op thread(s), more on free cores", name, threads)
-        return module.build(threads=threads, leases=leases)
     logger.info("building OCR engine %s with %d intra-op thread(s)", name, threads)
+    if name == "onnx":
+        return module.build(threads=threads, memory_arena=settings.OCR_MEMORY_ARENA)
     return module.build(threads=threads)
 
 

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         results = {"load_average": round(load, 2), "threads": settings.OCR_THREADS, "engines": {}}
         for name in names:
             try:
-                engine = build_engine(name)  # OCR_THREADS threads, never borrowed cores: comparable timings
+                engine = build_engine(name)  # OCR_THREADS threads: comparable timings
             except EngineUnavailable as exc:
                 self.stderr.write(f"{name}: unavailable: {exc}")
                 results["engines"][name] = {"error": str(exc)}
