@@ -6,12 +6,13 @@ import re
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.cefr import services as cefr
 from apps.core.errors import Conflict, ServiceUnavailable, Unprocessable
 from apps.jobs import services as jobs
-from apps.jobs.models import Job
+from apps.jobs.models import Job, JobStatus
 from apps.leveltest import scoring
 from apps.leveltest.models import Answer, Attempt, Item, WritingAnswer, WritingPrompt
 
@@ -170,11 +171,20 @@ async def submit(attempt: Attempt) -> Job:
             f"({answered} answered, {settings.LEVELTEST_MIN_ANSWERS - answered} more needed)",
             detail={"answered": answered, "needed": settings.LEVELTEST_MIN_ANSWERS - answered},
         )
-    closed = await Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).aupdate(submitted_at=timezone.now())
+    # The claim: an open attempt, or a submitted one whose report job failed for good. It clears the job, so two
+    # concurrent submits cannot both pass.
+    failed = Job.objects.filter(status=JobStatus.FAILED).values("id")
+    claimable = Q(submitted_at__isnull=True) | Q(job__in=failed)
+    closed = await Attempt.objects.filter(claimable, pk=attempt.pk).aupdate(submitted_at=timezone.now(), job=None)
     if not closed:
         raise Conflict("This attempt has already been submitted")
-    job = await jobs.submit(
-        attempt.learner_id, "leveltest.report", "leveltest.report", params={"attempt_id": str(attempt.pk)}, total=1
-    )
+    try:
+        job = await jobs.submit(
+            attempt.learner_id, "leveltest.report", "leveltest.report", params={"attempt_id": str(attempt.pk)}, total=1
+        )
+    except Exception:
+        # Never queued (backpressure, broker down): the attempt opens again, answers kept, so it can be submitted.
+        await Attempt.objects.filter(pk=attempt.pk, job__isnull=True).aupdate(submitted_at=None)
+        raise
     await Attempt.objects.filter(pk=attempt.pk).aupdate(job=job)
     return job

@@ -2,6 +2,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from apps.jobs.models import Job
 
@@ -80,3 +82,10 @@ class Page(models.Model):
     class Meta:
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["document", "number"], name="unique_page_number")]
+
+
+@receiver(post_delete, sender=SourceFile)
+def _delete_stored_file(sender, instance: SourceFile, **kwargs) -> None:
+    """A deleted upload (its document deleted, or the owner erased) leaves no file in storage."""
+    if instance.file:
+        instance.file.delete(save=False)

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpRequest
 
+from apps.jobs import broker
 from apps.jobs import services as jobs
 from apps.jobs.models import JobStatus
 from apps.ocr.models import Document, DocumentKind, Page, SourceFile
@@ -62,16 +63,26 @@ def fingerprint(uploads: list[Upload]) -> str:
 
 
 async def start(owner_id: int, kind: str, uploads: list[Upload], title: str = "") -> Document:
-    """Store the uploads as a new document and start recognising it (or copy a stored result of the same content)."""
+    """Store the uploads as a new document and start recognising it (or copy a stored result of the same content).
+
+    Backpressure is checked before anything is stored: a refused upload (503) leaves no file and no row, and one
+    whose job cannot be queued is deleted again, files included.
+    """
     engine = settings.OCR_ENGINE
     queue = "interactive" if kind == DocumentKind.IMAGE else "documents"
     total = sum(u.pages for u in uploads)
+    known = await _stored_result(fingerprint(uploads), engine)
+    if known is None:
+        await broker.admit(queue)
     document = await sync_to_async(_create)(owner_id, kind, uploads, engine, title, total)
-    known = await _stored_result(document)
     if known is not None:
         await sync_to_async(_copy_result)(known, document)
         return document
-    document.job = await jobs.submit(owner_id, f"ocr.{kind}", "ocr.document", queue=queue, total=total)
+    try:
+        document.job = await jobs.submit(owner_id, f"ocr.{kind}", "ocr.document", queue=queue, total=total)
+    except Exception:
+        await document.adelete()
+        raise
     await document.asave(update_fields=["job"])
     return document
 
@@ -96,13 +107,10 @@ def _create(owner_id: int, kind: str, uploads: list[Upload], engine: str, title:
     return document
 
 
-async def _stored_result(document: Document) -> Document | None:
+async def _stored_result(content: str, engine: str) -> Document | None:
     """A finished document with the same content and engine, whoever uploaded it (the result is the same)."""
     return (
-        await Document.objects.filter(
-            fingerprint=document.fingerprint, engine=document.engine, job__status=JobStatus.DONE
-        )
-        .exclude(pk=document.pk)
+        await Document.objects.filter(fingerprint=content, engine=engine, job__status=JobStatus.DONE)
         .order_by("created_at")
         .afirst()
     )

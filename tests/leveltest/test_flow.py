@@ -108,3 +108,35 @@ async def test_the_writing_sample_is_classified_and_in_the_report(client, studen
 async def test_only_students_start_attempts(client, teacher, staff):
     for user in (teacher, staff):
         assert (await client.post("/api/leveltest/attempts", headers=await abearer(user))).status_code == 403
+
+
+async def test_a_submit_that_could_not_be_queued_can_be_made_again(client, student, settings, monkeypatch):
+    from apps.jobs import broker
+
+    run = await take_test(client, student, lambda item: True, count=12)
+    url = f"/api/leveltest/attempts/{run['attempt']}"
+    monkeypatch.setattr(broker, "_depths", {})
+    settings.QUEUE_MAX_DEPTH = {**settings.QUEUE_MAX_DEPTH, "default": 1}
+    await sync_to_async(broker.enqueue)("selftest.cpu", "default", job_id="00000000-0000-0000-0000-000000000000")
+    refused = await client.post(f"{url}/submit", headers=run["headers"])
+    assert refused.status_code == 503
+    assert (await Attempt.objects.aget(pk=run["attempt"])).submitted_at is None  # not stuck as "submitted"
+    await sync_to_async(broker.dramatiq.get_broker().flush_all)()
+    monkeypatch.setattr(broker, "_depths", {})
+    accepted = await client.post(f"{url}/submit", headers=run["headers"])
+    assert accepted.status_code == 202, accepted.text
+    assert (await client.post(f"{url}/submit", headers=run["headers"])).status_code == 409
+
+
+async def test_a_submit_whose_report_job_failed_can_be_made_again(client, student):
+    from apps.jobs.models import Job, JobStatus
+
+    run = await take_test(client, student, lambda item: True, count=12)
+    url = f"/api/leveltest/attempts/{run['attempt']}"
+    first = await client.post(f"{url}/submit", headers=run["headers"])
+    assert first.status_code == 202
+    await Job.objects.filter(pk=first.json()["job_id"]).aupdate(status=JobStatus.FAILED, error="retries exhausted")
+    again = await client.post(f"{url}/submit", headers=run["headers"])
+    assert again.status_code == 202 and again.json()["job_id"] != first.json()["job_id"]
+    assert str((await Attempt.objects.aget(pk=run["attempt"])).job_id) == again.json()["job_id"]
+    assert (await client.post(f"{url}/submit", headers=run["headers"])).status_code == 409  # the new job is alive
