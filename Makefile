@@ -50,8 +50,9 @@ worker: install ## Run the Dramatiq worker processes (services profile: needs BR
 	$(BIN)/python manage.py worker
 
 services: ## Check that MariaDB, Redis and RabbitMQ answer (start them if installed but stopped)
-	@RABBITMQ_VHOSTS="$(TEST_VHOST) lingua-bench lingua-deploy" bash scripts/ensure-services.sh
+	@RABBITMQ_VHOSTS="$(TEST_VHOST) lingua-bench lingua-deploy" bash scripts/ensure-services.sh $(SERVICES_FLAGS)
 
+test: SERVICES_FLAGS = --allow-root-tcp
 test: install services ## Run the whole test suite against MariaDB, Redis and RabbitMQ
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 

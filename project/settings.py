@@ -188,7 +188,7 @@ WORKER_THREADS = envint("WORKER_THREADS", 4, min_value=1, max_value=64)
 # Backpressure: past this many waiting messages, endpoints that would enqueue more answer 503 with Retry-After.
 QUEUE_MAX_DEPTH = envintmap("QUEUE_MAX_DEPTH", "cefr:5000,interactive:200,documents:5000,default:2000")
 # Per-user limits on the heavy endpoints, requests per minute.
-RATE_LIMITS = envintmap("RATE_LIMITS", "ocr:30,cefr:300,chat:60,leveltest:120")
+RATE_LIMITS = envintmap("RATE_LIMITS", "ocr:30,cefr:300,chat:60,leveltest:120,ws-ticket:30")
 JOB_WAIT_SECONDS = envfloat("JOB_WAIT_SECONDS", 30.0, min_value=0.0, max_value=600)
 JOB_MAX_RETRIES = envint("JOB_MAX_RETRIES", 3, min_value=0, max_value=20)
 
@@ -197,6 +197,7 @@ JWT_SIGNING_KEY = envstr("JWT_SIGNING_KEY") or SECRET_KEY
 JWT_ACCESS_TTL = envint("JWT_ACCESS_TTL", 15 * 60, min_value=30, max_value=24 * 3600)
 JWT_REFRESH_TTL = envint("JWT_REFRESH_TTL", 7 * 24 * 3600, min_value=60, max_value=90 * 24 * 3600)
 JWT_CACHE_TTL = envint("JWT_CACHE_TTL", 60, min_value=0, max_value=3600)
+WS_MAX_FRAME_BYTES = envint("WS_MAX_FRAME_BYTES", 64 * 1024, min_value=1024, max_value=16 * 1024 * 1024)
 WS_TICKET_TTL = envint("WS_TICKET_TTL", 30, min_value=5, max_value=600)
 AUTH_RATE_LIMIT = envint("AUTH_RATE_LIMIT", 10, min_value=1, max_value=10_000)
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,7 +2,12 @@
 # Make sure MariaDB (127.0.0.1:3306, root without password), Redis (127.0.0.1:6379) and RabbitMQ (127.0.0.1:5672,
 # guest/guest) answer; start them when they are installed but stopped; fail with a clear message when they are absent.
 # RABBITMQ_VHOSTS: virtual hosts to create (the tests, the bench and deploy-check each use their own).
+# --allow-root-tcp: on a plain Debian MariaDB (root by socket only), let root in over TCP with an empty password.
+# Development and CI machines only: without the flag the script changes no database authentication, it says what
+# is missing and fails.
 set -uo pipefail
+ALLOW_ROOT_TCP=0
+[ "${1:-}" = "--allow-root-tcp" ] && ALLOW_ROOT_TCP=1
 
 wait_for() {  # wait_for NAME COMMAND...
   local name=$1; shift
@@ -35,6 +40,11 @@ if ! mysql_ok; then
     wait_for MariaDB mysqladmin ping || exit 1
   fi
   if ! mysql_ok; then
+    if [ "$ALLOW_ROOT_TCP" != 1 ]; then
+      echo "MariaDB runs but root cannot log in over TCP without a password (127.0.0.1:3306); rerun with" \
+        "--allow-root-tcp to allow it (development and CI machines only)" >&2
+      exit 1
+    fi
     # A plain Debian install lets root in through the socket only: allow TCP with an empty password (dev/CI only).
     mysql -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD(''); \
       CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY ''; \

@@ -8,7 +8,7 @@ from apps.accounts.auth import caller, jwt_auth
 from apps.accounts.models import Classroom, User
 from apps.accounts.schemas import ClassroomOut, MeOut, RefreshIn, TicketOut, TokenIn, TokenPairOut
 from apps.accounts.tokens import InvalidToken, issue_pair, issue_ws_ticket, refresh_pair
-from apps.core.ratelimit import check_rate
+from apps.core.ratelimit import check_rate, limit_user
 
 router = Router(tags=["auth"])
 
@@ -37,6 +37,7 @@ async def refresh_token(request: HttpRequest, payload: RefreshIn):
 
 @router.post("/auth/ws-ticket", response=TicketOut, auth=jwt_auth, summary="One-time ticket for a websocket")
 async def ws_ticket(request: HttpRequest):
+    await limit_user("ws-ticket", caller(request).id)
     return {"ticket": await issue_ws_ticket(caller(request)), "expires_in": settings.WS_TICKET_TTL}
 
 

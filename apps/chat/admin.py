@@ -80,11 +80,15 @@ class ConversationAdmin(admin.ModelAdmin):
         writer.writerow(["time", "role", "text", "cefr_level", "status", "model", "latency_ms"])
         for m in conversation.messages.order_by("created_at", "id"):
             writer.writerow(
-                [m.created_at.isoformat(), m.role, _safe(m.text), m.cefr_level, m.status, m.model_name, m.latency_ms]
+                [
+                    m.created_at.isoformat(),
+                    *map(_safe, (m.role, m.text, m.cefr_level, m.status, m.model_name)),
+                    m.latency_ms,
+                ]
             )
         return response
 
 
 def _safe(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # A cell starting with = + - @ (or a tab or carriage return before one) would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -115,3 +115,11 @@ async def test_an_inactive_user_gets_no_token(client, student):
     student.is_active = False
     await sync_to_async(student.save)()
     assert (await _obtain(client, "alice")).status_code == 401
+
+
+async def test_websocket_tickets_are_rate_limited_per_user(client, student, other_student, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "ws-ticket": 3}
+    headers = await abearer(student)
+    statuses = [(await client.post("/api/auth/ws-ticket", headers=headers)).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert (await client.post("/api/auth/ws-ticket", headers=await abearer(other_student))).status_code == 200

@@ -144,6 +144,7 @@ async def test_a_message_sent_by_the_client_cannot_impersonate_a_server_event(cl
 MALFORMED_FRAMES = [
     pytest.param({"text_data": "not json at all {"}, 1007, id="text-not-json"),
     pytest.param({"bytes_data": b"\x00\xff binary"}, 1003, id="binary"),
+    pytest.param({"text_data": '{"type": "ping", "pad": "' + "x" * 70_000 + '"}'}, 1009, id="over-64-kb"),
 ]
 
 

@@ -59,3 +59,20 @@ def test_teachers_and_students_are_sent_to_the_login_page(client_factory_sync, t
     for path in ["/admin/chat/conversation/", f"/admin/chat/conversation/{transcript.pk}/csv/"]:
         response = client_factory_sync.get(path)
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_csv_export_neutralises_every_formula_prefix(client_factory_sync, staff, conversation):
+    texts = ["\t=1+2", "\r=cmd", "+SUM(A1)", "-2+3", "@import", "plain"]
+    for text in texts:
+        Message.objects.create(conversation=conversation, role=Role.LEARNER, text=text, model_name="=model")
+    client_factory_sync.force_login(staff)
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client_factory_sync.get(f"/admin/chat/conversation/{conversation.pk}/csv/").content.decode(), newline=""
+            )
+        )
+    )
+    cells = [row[2] for row in rows[1:]]
+    assert cells == ["'\t=1+2", "'\r=cmd", "'+SUM(A1)", "'-2+3", "'@import", "plain"]
+    assert all(row[5] == "'=model" for row in rows[1:])

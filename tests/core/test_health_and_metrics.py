@@ -58,6 +58,8 @@ async def test_ready_answers_503_when_the_cache_is_unreachable(client, settings)
     assert error["code"] == "service_unavailable" and "cache" in error["message"]
     components = error["detail"]["components"]
     assert components["cache"]["ok"] is False and components["database"]["ok"] is True
+    assert components["cache"]["error"] == "ConnectionError"  # the class only: the text (address, errno) is logged
+    assert "127.0.0.1" not in response.text and "refused" not in response.text.lower()
 
 
 async def test_an_api_call_needing_the_cache_answers_503_when_it_is_down(client, student, settings):
