@@ -1,10 +1,6 @@
-from datetime import timedelta
-
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import aget_object_or_404
-from django.utils import timezone
 from ninja import Router
 from ninja.responses import Status
 
@@ -65,21 +61,15 @@ async def post_message(request: HttpRequest, conversation_id: int, payload: Mess
     summary="Ask the tutor again for a failed reply (give the reply's or the learner message's id)",
 )
 async def retry_reply(request: HttpRequest, conversation_id: int, message_id: int):
+    await limit_user("chat", caller(request).id)
     conversation = await _conversation(request, conversation_id)
     message = await aget_object_or_404(conversation.messages.all(), pk=message_id)
     if message.role == Role.LEARNER:
         message = await aget_object_or_404(Message.objects.all(), in_reply_to=message)
-    if not _retryable(message):
+    if not await services.claim_retry(message):
         raise Conflict("Only a failed reply (or one stuck pending) can be retried")
     learner, reply = await services.retry(conversation, message)
     return {"message": learner, "reply": reply}
-
-
-def _retryable(reply: Message) -> bool:
-    stuck_since = timezone.now() - timedelta(seconds=settings.LLM_TIMEOUT + 10)
-    return reply.status == ReplyStatus.FAILED or (
-        reply.status == ReplyStatus.PENDING and reply.created_at < stuck_since
-    )
 
 
 @router.get(

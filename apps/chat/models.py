@@ -60,6 +60,7 @@ class Message(models.Model):
     cefr_value = models.FloatField(null=True, blank=True, help_text="expected level, 0=A1 .. 5=C2")
     in_reply_to = models.OneToOneField("self", on_delete=models.CASCADE, null=True, blank=True, related_name="reply")
     status = models.CharField(max_length=8, choices=ReplyStatus.choices, default=ReplyStatus.DONE)
+    attempted_at = models.DateTimeField(null=True, blank=True, help_text="when a retry last claimed this reply")
     error = models.CharField(max_length=500, blank=True)
     model_name = models.CharField(max_length=100, blank=True)
     latency_ms = models.PositiveIntegerField(null=True, blank=True)

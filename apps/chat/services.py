@@ -8,7 +8,9 @@ fails or times out, the learner's message stays, the reply is marked failed, and
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from datetime import timedelta
+from typing import Any
 
 import httpx
 import openai
@@ -16,7 +18,7 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Avg, F
+from django.db.models import Avg, F, Q
 from django.utils import timezone
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.messages.ai import add_ai_message_chunks
@@ -58,11 +60,33 @@ async def post_message(conversation: Conversation, text: str) -> tuple[Message, 
     limit, not the model.
     """
     history, learner, reply = await sync_to_async(_open_turn)(conversation, text)
-    outcomes = await asyncio.gather(
-        _classify(learner), _answer(conversation, [*history, learner], reply), return_exceptions=True
-    )
-    await _close_turn(conversation, learner, reply, outcomes)
+
+    async def turn() -> None:
+        outcomes = await asyncio.gather(
+            _classify(learner), _answer(conversation, [*history, learner], reply), return_exceptions=True
+        )
+        await _close_turn(conversation, learner, reply, outcomes)
+
+    await _to_the_end(turn())
     return learner, reply
+
+
+_turns: set[asyncio.Task] = set()
+
+
+async def _to_the_end(work: Coroutine[Any, Any, None]) -> None:
+    """Run ``work`` to its end even if the request is cancelled (Django cancels a view whose client went away):
+    the reply and the level are stored and the 100th message's analysis starts whether or not anyone waits."""
+    task = asyncio.ensure_future(work)
+    _turns.add(task)  # the loop keeps only weak references to tasks
+    task.add_done_callback(_turn_ended)
+    await asyncio.shield(task)
+
+
+def _turn_ended(task: asyncio.Task) -> None:
+    _turns.discard(task)
+    if not task.cancelled():
+        task.exception()  # retrieved here: nobody awaits a turn whose client went away (it was logged and stored)
 
 
 @transaction.atomic
@@ -119,17 +143,35 @@ def _store_turn(conversation: Conversation, learner: Message, reply: Message) ->
     return Conversation.objects.values_list("learner_message_count", flat=True).get(pk=conversation.pk)
 
 
+async def claim_retry(reply: Message) -> bool:
+    """Take a failed reply (or one stuck pending past the LLM timeout) for a retry, atomically: of concurrent
+    retries of one reply exactly one gets True, so the tutor is asked once."""
+    now = timezone.now()
+    stuck_since = now - timedelta(seconds=settings.LLM_TIMEOUT + 10)
+    stuck = Q(status=ReplyStatus.PENDING) & (
+        Q(attempted_at__lt=stuck_since) | Q(attempted_at__isnull=True, created_at__lt=stuck_since)
+    )
+    claimed = await Message.objects.filter(Q(status=ReplyStatus.FAILED) | stuck, pk=reply.pk, role=Role.TUTOR).aupdate(
+        status=ReplyStatus.PENDING, error="", attempted_at=now
+    )
+    return claimed == 1
+
+
 async def retry(conversation: Conversation, reply: Message) -> tuple[Message, Message]:
-    """Ask the tutor again for a failed reply (and classify the learner's message if that failed too)."""
+    """Ask the tutor again for a reply claimed with ``claim_retry`` (and classify the learner's message if that
+    failed too)."""
     learner = await Message.objects.aget(pk=reply.in_reply_to_id or 0)
     history = await sync_to_async(_history)(conversation, before=learner)
     reply.status, reply.error = ReplyStatus.PENDING, ""
-    await reply.asave(update_fields=["status", "error"])
     tasks = [_answer(conversation, [*history, learner], reply)]
     if not learner.cefr_level:
         tasks.append(_classify(learner))
-    outcomes = await asyncio.gather(*tasks, return_exceptions=True)
-    await _close_turn(conversation, learner, reply, outcomes, count_milestone=False)
+
+    async def turn() -> None:
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+        await _close_turn(conversation, learner, reply, outcomes, count_milestone=False)
+
+    await _to_the_end(turn())
     return learner, reply
 
 

@@ -11,15 +11,18 @@ GUIDANCE = {
 }
 
 
-def system_prompt(level: str | None, topic: str) -> str:
-    """The tutor's instructions for a learner whose running estimate is ``level`` (None before the first one)."""
+def system_prompt(level: str | None) -> str:
+    """The tutor's instructions for a learner whose running estimate is ``level`` (None before the first one).
+
+    Nothing the learner typed goes in here (the topic neither): the learner's words travel as the learner's
+    messages, so they cannot rewrite the tutor's instructions."""
     level = level or "A2"
     return (
         "You are a friendly English tutor chatting with a learner.\n"
         f"Learner level: {level} (CEFR). {GUIDANCE[level[0]]}\n"
         "When the learner makes a mistake, correct the most important one briefly and kindly, "
         "quoting the right form. Then keep the conversation going with one follow-up question. "
-        "Reply in at most three sentences." + (f"\nConversation topic: {topic}." if topic else "")
+        "Reply in at most three sentences."
     )
 
 
@@ -29,11 +32,13 @@ def approx_tokens(messages: list[BaseMessage]) -> int:
 
 
 def build_prompt(level: str | None, topic: str, history: list[Message], budget: int) -> list[BaseMessage]:
-    """System prompt plus the most recent turns that fit ``budget`` tokens, ending with the learner's message."""
+    """System prompt, the topic the learner chose (as the learner's own words), then the most recent turns that fit
+    ``budget`` tokens, ending with the learner's message."""
     turns: list[BaseMessage] = [
         HumanMessage(m.text) if m.role == Role.LEARNER else AIMessage(m.text) for m in history if m.text
     ]
     kept = trim_messages(
         turns, max_tokens=budget, token_counter=approx_tokens, strategy="last", start_on="human", include_system=False
     )
-    return [SystemMessage(system_prompt(level, topic)), *kept]
+    opening: list[BaseMessage] = [HumanMessage(f"I would like to talk about: {topic}")] if topic else []
+    return [SystemMessage(system_prompt(level)), *opening, *kept]

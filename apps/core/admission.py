@@ -78,6 +78,7 @@ class Ticket:
     gate: Gate | None
     held: bool = False
     waits: int = 0  # how many tasks of this request are inside ``released()`` now
+    closed: bool = False  # the request is over; work it left running (a chat turn) no longer takes slots
 
 
 _ticket: ContextVar[Ticket | None] = ContextVar("admission_ticket", default=None)
@@ -107,6 +108,7 @@ async def admitted() -> AsyncIterator[Ticket]:
             ADMISSION_WAIT.observe(time.perf_counter() - started)
         yield ticket
     finally:
+        ticket.closed = True
         if ticket.held and gate is not None:
             gate.release()
             ticket.held = False
@@ -121,7 +123,7 @@ async def released() -> AsyncIterator[None]:
     when the first wait starts and taken again when the last one ends.
     """
     ticket = _ticket.get()
-    if ticket is None or ticket.gate is None:
+    if ticket is None or ticket.gate is None or ticket.closed:
         yield
         return
     ticket.waits += 1
@@ -132,8 +134,12 @@ async def released() -> AsyncIterator[None]:
         yield
     finally:
         ticket.waits -= 1
-        if ticket.waits == 0 and not ticket.held:
-            ticket.held = await ticket.gate.acquire(settings.ADMISSION_WAIT)
+        if ticket.waits == 0 and not ticket.held and not ticket.closed:
+            held = await ticket.gate.acquire(settings.ADMISSION_WAIT)
+            if held and ticket.closed:  # the request ended while this task queued: nobody would give it back
+                ticket.gate.release()
+            else:
+                ticket.held = held
 
 
 class AdmissionMiddleware:

@@ -85,7 +85,8 @@ async def test_history_is_sent_to_the_model_within_the_budget(client, student, c
     for text in ["First message here.", "Second message here."]:
         assert (await client.post(url(conversation), json={"text": text}, headers=headers)).status_code == 200
     contents = [m["content"] for m in fake_llm.behaviour.requests[-1]["messages"]]
-    assert contents[1] == "First message here." and contents[-1] == "Second message here."
+    assert contents[1] == "I would like to talk about: Weekend plans"  # the topic, as the learner's words
+    assert contents[2] == "First message here." and contents[-1] == "Second message here."
     settings.LLM_HISTORY_TOKENS = 40
     assert (await client.post(url(conversation), json={"text": "Third."}, headers=headers)).status_code == 200
     trimmed = [m["content"] for m in fake_llm.behaviour.requests[-1]["messages"]]

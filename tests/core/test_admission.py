@@ -71,6 +71,24 @@ async def test_requests_hold_slots_for_cpu_work_and_give_them_back_while_waiting
     assert admission._gate().free == 2
 
 
+async def test_work_a_request_leaves_running_takes_no_slot_after_the_request_ends(settings):
+    settings.ADMISSION_SLOTS, settings.ADMISSION_WAIT = 1, 5
+    left_running: list[asyncio.Task] = []
+
+    async def turn():  # e.g. a chat turn that goes on after its client went away
+        async with admission.released():
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.05)  # CPU work after the wait, outside any request now
+        async with admission.released():
+            await asyncio.sleep(0.01)
+
+    async with admission.admitted():
+        left_running.append(asyncio.create_task(turn()))  # copies the request's context, ticket included
+        await asyncio.sleep(0.01)
+    await asyncio.gather(*left_running)
+    assert admission._gate().free == 1  # no slot kept by the task the request left behind
+
+
 @pytest.mark.django_db(transaction=True)
 async def test_server_timing_reports_queue_and_app_time(client, student):
     response = await client.get("/api/me", headers=await abearer(student))
