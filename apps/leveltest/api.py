@@ -20,6 +20,10 @@ async def _own_attempt(request: HttpRequest, attempt_id: UUID) -> Attempt:
     return await aget_object_or_404(Attempt.objects.for_user(caller(request).id), pk=attempt_id)
 
 
+#: What a learner's own report leaves out of each answered item (teachers of the class and staff see it).
+LEARNER_HIDDEN = frozenset({"answer", "explanation"})
+
+
 @router.post("/leveltest/attempts", response={201: AttemptOut}, summary="Start a placement test (students)")
 async def start(request: HttpRequest):
     learner = require_role(request, "student")
@@ -74,7 +78,7 @@ async def report(request: HttpRequest, attempt_id: UUID):
     attempt = await aget_object_or_404(qs.select_related("job", "learner"), pk=attempt_id)
     found = await Report.objects.filter(attempt=attempt).afirst()
     if found is not None:
-        return {
+        report = {
             "attempt_id": attempt.pk,
             "learner": attempt.learner.username,
             **{
@@ -82,6 +86,9 @@ async def report(request: HttpRequest, attempt_id: UUID):
                 for f in ("level", "theta", "standard_error", "skills", "items", "writing", "created_at")
             },
         }
+        if who.role == "student":  # the bank is reused: a learner sees which items were right, never the keys
+            report["items"] = [{k: v for k, v in i.items() if k not in LEARNER_HIDDEN} for i in report["items"]]
+        return report
     if attempt.job is None:
         raise Conflict("This attempt has not been submitted yet")
     return Status(202, {"job_id": attempt.job.id, "status": attempt.job.status})

@@ -64,6 +64,9 @@ def _choose(attempt: Attempt, answered: set[int]) -> Item | None:
     pool = list(Item.objects.filter(active=True).exclude(pk__in=answered))
     if not pool:
         return None
+    # A retake prefers items the learner has not seen in earlier attempts (the bank is fixed and reused).
+    seen = set(Answer.objects.filter(attempt__learner_id=attempt.learner_id).values_list("item_id", flat=True))
+    pool = [i for i in pool if i.pk not in seen] or pool
     same_skill = [i for i in pool if i.skill == skill] or pool
     best = min(abs(scoring.DIFFICULTY[i.level] - theta) for i in same_skill)
     closest = [i for i in same_skill if abs(scoring.DIFFICULTY[i.level] - theta) == best]

@@ -58,3 +58,22 @@ def test_the_estimate_moves_with_the_answers():
     b1 = scoring.DIFFICULTY["B1"]
     assert scoring.p_correct(scoring.DIFFICULTY["B1"] + scoring.MASTERY_MARGIN, b1) == pytest.approx(0.6)
     assert scoring.level_of(b1 + 0.41) == "B1" and scoring.level_of(b1 + 0.39) == "A2"
+
+
+async def test_the_learner_sees_which_items_were_right_but_never_the_keys(client, student, teacher, worker):
+    from tests.conftest import abearer
+
+    run = await take_test(client, student, lambda item: item.level in {"A1", "A2"})
+    own = await finished_report(client, run)
+    assert own["items"] and all({"correct", "prompt", "choice"} <= set(i) for i in own["items"])
+    assert not any("answer" in i or "explanation" in i for i in own["items"])
+    url = f"/api/leveltest/attempts/{run['attempt']}/report"
+    theirs = (await client.get(url, headers=await abearer(teacher))).json()  # the learner's class teacher
+    assert all("answer" in i and "explanation" in i for i in theirs["items"])
+
+
+async def test_a_retake_prefers_items_the_learner_has_not_seen(client, student, worker):
+    first = await take_test(client, student, lambda item: True, count=12)
+    second = await take_test(client, student, lambda item: True, count=12)
+    seen = [{a.item_id async for a in Answer.objects.filter(attempt_id=run["attempt"])} for run in (first, second)]
+    assert len(seen[0]) == len(seen[1]) == 12 and not seen[0] & seen[1]
