@@ -199,6 +199,10 @@ JWT_REFRESH_TTL = envint("JWT_REFRESH_TTL", 7 * 24 * 3600, min_value=60, max_val
 JWT_CACHE_TTL = envint("JWT_CACHE_TTL", 60, min_value=0, max_value=3600)
 WS_MAX_FRAME_BYTES = envint("WS_MAX_FRAME_BYTES", 64 * 1024, min_value=1024, max_value=16 * 1024 * 1024)
 WS_TICKET_TTL = envint("WS_TICKET_TTL", 30, min_value=5, max_value=600)
+# Sign-in throttle (API, teacher and admin logins): after AUTH_FAILURE_LIMIT failures for one account from one address,
+# that pair is refused for AUTH_LOCKOUT_SECONDS, the right password included.
+AUTH_FAILURE_LIMIT = envint("AUTH_FAILURE_LIMIT", 10, min_value=1, max_value=1000)
+AUTH_LOCKOUT_SECONDS = envint("AUTH_LOCKOUT_SECONDS", 900, min_value=1, max_value=7 * 24 * 3600)
 AUTH_RATE_LIMIT = envint("AUTH_RATE_LIMIT", 10, min_value=1, max_value=10_000)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

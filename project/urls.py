@@ -3,11 +3,13 @@ from django.http import HttpRequest
 from django.urls import include, path
 from django.views import defaults
 
+from apps.accounts.forms import AdminLoginForm
 from apps.core.errors import error_response
 from apps.core.views import metrics
 from project.api import api
 
 admin.site.site_header = "Lingua administration"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,9 +1,11 @@
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import aauthenticate
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
+from apps.accounts import throttle
 from apps.accounts.auth import caller, jwt_auth
 from apps.accounts.models import Classroom, User
 from apps.accounts.schemas import ClassroomOut, MeOut, RefreshIn, TicketOut, TokenIn, TokenPairOut
@@ -20,9 +22,11 @@ def _client_ip(request: HttpRequest) -> str:
 @router.post("/auth/token", response=TokenPairOut, summary="Obtain an access and a refresh token")
 async def obtain_token(request: HttpRequest, payload: TokenIn):
     await check_rate(f"login:{_client_ip(request)}:{payload.username.lower()}", settings.AUTH_RATE_LIMIT)
-    user = await aauthenticate(request, username=payload.username, password=payload.password)
+    await sync_to_async(throttle.check)(payload.username, request)  # 429 while locked, right password or not
+    user = await aauthenticate(request, username=payload.username, password=payload.password)  # counts failures
     if user is None:
         raise HttpError(401, "Wrong username or password")
+    await sync_to_async(throttle.succeeded)(payload.username, request)
     return issue_pair(user)
 
 
