@@ -17,7 +17,7 @@ import jwt
 from django.conf import settings
 
 from apps.accounts.models import User
-from apps.core.kv import kv
+from apps.core.kv import durable_kv, kv
 from apps.core.metrics import cache_result
 
 ALGORITHM = "HS256"
@@ -112,7 +112,7 @@ async def refresh_pair(refresh_token: str) -> dict[str, str | int]:
     """Exchange a refresh token (usable once) for a new pair; raise ``InvalidToken`` if it is not valid."""
     claims = _decode(refresh_token, "refresh")
     remaining = claims["exp"] - time.time()
-    used, _ = await kv().incr(f"jwt-used:{claims['jti']}", max(remaining, 1))
+    used, _ = await durable_kv().incr(f"jwt-used:{claims['jti']}", max(remaining, 1))
     if used > 1:
         raise InvalidToken("Refresh token has already been used")
     return issue_pair(await _active_user(claims))

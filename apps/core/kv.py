@@ -126,19 +126,24 @@ class RedisKV:
         await self._client().ping()
 
 
-_store: KV | None = None
-_store_key: tuple[str, str] | None = None
+_stores: dict[tuple[str, str], KV] = {}
+
+
+def _store_at(url: str) -> KV:
+    key = (url, settings.REDIS_PREFIX)
+    store = _stores.get(key)
+    if store is None:
+        store = RedisKV(url, settings.REDIS_PREFIX, settings.REDIS_SOCKET_TIMEOUT) if url else MemoryKV()
+        _stores[key] = store
+    return store
 
 
 def kv() -> KV:
-    """Return the store for the current settings (rebuilt when ``CACHE_URL`` changes, e.g. in tests)."""
-    global _store, _store_key
-    key = (settings.CACHE_URL, settings.REDIS_PREFIX)
-    if _store is None or _store_key != key:
-        _store = (
-            RedisKV(settings.CACHE_URL, settings.REDIS_PREFIX, settings.REDIS_SOCKET_TIMEOUT)
-            if settings.CACHE_URL
-            else MemoryKV()
-        )
-        _store_key = key
-    return _store
+    """The cache (``CACHE_URL``, may evict): what can be recomputed or asked for again."""
+    return _store_at(settings.CACHE_URL)
+
+
+def durable_kv() -> KV:
+    """Short-lived state that must not be evicted before it expires (``REDIS_URL``, ``noeviction``): a refresh
+    token's single-use mark, which the cache could drop and so let a used token work again."""
+    return _store_at(settings.REDIS_URL)

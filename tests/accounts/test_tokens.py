@@ -49,6 +49,17 @@ async def test_a_refresh_token_gives_a_new_pair_once(client, student):
     assert "already been used" in reused.json()["error"]["message"]
 
 
+async def test_a_used_refresh_token_stays_used_when_the_cache_loses_everything(client, student, settings):
+    import redis
+
+    settings.CACHE_URL = settings.REDIS_URL.rsplit("/", 1)[0] + "/14"  # a cache of its own, as deploy/ runs it
+    pair = (await _obtain(client, "alice")).json()
+    assert (await client.post("/api/auth/refresh", json={"refresh": pair["refresh"]})).status_code == 200
+    redis.Redis.from_url(settings.CACHE_URL).flushdb()  # the cache evicts (allkeys-lru) or restarts
+    reused = await client.post("/api/auth/refresh", json={"refresh": pair["refresh"]})
+    assert reused.status_code == 401 and "already been used" in reused.json()["error"]["message"]
+
+
 async def test_an_access_token_is_not_a_refresh_token(client, student):
     pair = (await _obtain(client, "alice")).json()
     response = await client.post("/api/auth/refresh", json={"refresh": pair["access"]})
