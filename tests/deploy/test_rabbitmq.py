@@ -18,6 +18,8 @@ from pathlib import Path
 import pika
 import pytest
 
+from tests.faults.servers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 RABBITMQ = ROOT / "deploy" / "rabbitmq"
 BIN = Path("/usr/lib/rabbitmq/bin")  # Debian's scripts without the wrapper that switches to the rabbitmq user
@@ -25,16 +27,11 @@ PASSWORD = "check-Password_123"
 
 
 def free_ports(count: int) -> list[int]:
-    import socket
-
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
+    """Distinct free loopback ports."""
+    ports: set[int] = set()
+    while len(ports) < count:
+        ports.add(free_port())
+    return sorted(ports)
 
 
 @pytest.fixture(scope="module")
