@@ -18,7 +18,7 @@ TEST_ENV := DATABASE_URL=mysql://root@127.0.0.1:3306/$(TEST_DB) REDIS_URL=redis:
 	REDIS_PREFIX=lingua-test SECRET_KEY=test-secret-key-that-is-long-enough-0123456789 DATA_DIR=$(CURDIR)/var/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install run worker test lint fmt bench soak services migrate clean deploy-check
+.PHONY: help install install-prod run worker test lint fmt bench soak services migrate clean deploy-check
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,12 @@ $(STAMP): pyproject.toml scripts/ensure-system.sh
 	@touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install everything (Debian packages included)
+
+install-prod: ## Production: .venv with the runtime packages only (no test tools, no browser, no promtool)
+	@bash scripts/ensure-system.sh --production
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
 
 migrate: install ## Apply database migrations and create the demo users
 	$(BIN)/python manage.py migrate --noinput -v0

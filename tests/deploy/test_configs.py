@@ -325,3 +325,16 @@ def test_systemd_units(unit, command):
     for service in ("mariadb.service", "rabbitmq-server.service", "redis-server.service", "redis-server@cache.service"):
         assert service in after, f"{unit} does not start after {service}"
     assert "rabbitmq-server.service" in conf["Wants"][0].split()
+
+
+def test_the_production_install_leaves_out_test_tools_and_browsers():
+    import subprocess
+
+    recipe = subprocess.run(["make", "-n", "install-prod"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert recipe.returncode == 0, recipe.stderr
+    assert "pip install -q -e ." in recipe.stdout and "[dev]" not in recipe.stdout
+    assert "ensure-system.sh --production" in recipe.stdout
+    script = (ROOT / "scripts" / "ensure-system.sh").read_text()
+    production_part = script.split('if [ "$production" = 0 ]; then', 1)
+    assert len(production_part) == 2 and "chromium" in production_part[1].split("fi", 1)[0]
+    assert "make install-prod" in (ROOT / "deploy" / "README.md").read_text()
