@@ -15,24 +15,22 @@ from apps.core.ratelimit import check_rate, limit_user
 router = Router(tags=["auth"])
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 @router.post("/auth/token", response=TokenPairOut, summary="Obtain an access and a refresh token")
 async def obtain_token(request: HttpRequest, payload: TokenIn):
-    await check_rate(f"login:{_client_ip(request)}:{payload.username.lower()}", settings.AUTH_RATE_LIMIT)
-    await sync_to_async(throttle.check)(payload.username, request)  # 429 while locked, right password or not
+    await check_rate(f"login:{throttle.client_address(request)}:{payload.username.lower()}", settings.AUTH_RATE_LIMIT)
+    await sync_to_async(throttle.check, thread_sensitive=False)(
+        payload.username, request
+    )  # 429 while locked, right password or not
     user = await aauthenticate(request, username=payload.username, password=payload.password)  # counts failures
     if user is None:
         raise HttpError(401, "Wrong username or password")
-    await sync_to_async(throttle.succeeded)(payload.username, request)
+    await sync_to_async(throttle.succeeded, thread_sensitive=False)(payload.username, request)
     return issue_pair(user)
 
 
 @router.post("/auth/refresh", response=TokenPairOut, summary="Exchange a refresh token for a new pair")
 async def refresh_token(request: HttpRequest, payload: RefreshIn):
-    await check_rate(f"refresh:{_client_ip(request)}", settings.AUTH_RATE_LIMIT * 6)
+    await check_rate(f"refresh:{throttle.client_address(request)}", settings.AUTH_RATE_LIMIT * 6)
     try:
         return await refresh_pair(payload.refresh)
     except InvalidToken as exc:
