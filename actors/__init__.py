@@ -12,7 +12,7 @@ import dramatiq
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 django.setup()
 
-from actors import cefr, chat, leveltest, ocr, selftest  # noqa: E402,F401
+from actors import cefr, chat, leveltest, ocr, privacy, selftest  # noqa: E402,F401
 
 
 class WarmUpModels(dramatiq.Middleware):

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "apps.ocr",
     "apps.chat",
     "apps.leveltest",
+    "apps.privacy",  # above every other app: it reads and erases their data
 ]
 
 MIDDLEWARE = [
@@ -187,10 +188,16 @@ WORKER_QUEUES = sorted({q for pool in WORKER_POOLS for q in pool["queues"]})
 WORKER_THREADS = envint("WORKER_THREADS", 4, min_value=1, max_value=64)
 # Backpressure: past this many waiting messages, endpoints that would enqueue more answer 503 with Retry-After.
 QUEUE_MAX_DEPTH = envintmap("QUEUE_MAX_DEPTH", "cefr:5000,interactive:200,documents:5000,default:2000")
-# Per-user limits on the heavy endpoints, requests per minute.
-RATE_LIMITS = envintmap("RATE_LIMITS", "ocr:30,cefr:300,chat:60,leveltest:120,ws-ticket:30")
+# Per-user limits on the heavy endpoints, requests per minute (export: a data export reads all of a learner's rows).
+RATE_LIMITS = envintmap("RATE_LIMITS", "ocr:30,cefr:300,chat:60,leveltest:120,ws-ticket:30,export:2")
 JOB_WAIT_SECONDS = envfloat("JOB_WAIT_SECONDS", 30.0, min_value=0.0, max_value=600)
 JOB_MAX_RETRIES = envint("JOB_MAX_RETRIES", 3, min_value=0, max_value=20)
+# Retention, enforced by `manage.py purge_expired` (deploy/systemd/lingua-purge.timer, daily): OCR documents with
+# their uploaded files, and jobs with their results, go this many days after they were made (finished).
+RETENTION_DAYS = envint("RETENTION_DAYS", 365, min_value=1, max_value=100 * 365)
+# A data export is a full copy of a learner's data made to be downloaded at once: kept a day, not a year, so a
+# forgotten one does not become a second copy of everything (a new one can be asked for at any time).
+EXPORT_RETENTION_HOURS = envint("EXPORT_RETENTION_HOURS", 24, min_value=1, max_value=24 * 365)
 
 # --- auth -------------------------------------------------------------------------------------------------------
 JWT_SIGNING_KEY = envstr("JWT_SIGNING_KEY") or SECRET_KEY

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from apps.accounts.models import Classroom, Role, User
 from apps.leveltest.charts import level_chart
 from apps.leveltest.models import Report
+from apps.leveltest.signals import report_viewed
 
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 
@@ -63,6 +64,14 @@ async def student_report(request: HttpRequest, student_id: int) -> HttpResponse:
     wanted = request.GET.get("attempt")
     report = next((r for r in reports if str(r.attempt_id) == wanted), None) if wanted else None
     report = report or (reports[0] if reports else None)
+    await report_viewed.asend(
+        sender=Report,
+        viewer_id=user.pk,
+        viewer_role=user.role,
+        student_id=student.pk,
+        attempt_id=str(report.attempt_id) if report else None,
+        via="teacher-pages",
+    )
     context: dict = {"student": student, "report": report, "reports": reports, "teacher": user}
     if report is not None:
         rows = [(skill.capitalize(), data["level"]) for skill, data in report.skills.items()]
