@@ -192,7 +192,7 @@ QUEUE_MAX_DEPTH = envintmap("QUEUE_MAX_DEPTH", "cefr:5000,interactive:200,docume
 RATE_LIMITS = envintmap("RATE_LIMITS", "ocr:30,cefr:300,chat:60,leveltest:120,ws-ticket:30,export:2")
 JOB_WAIT_SECONDS = envfloat("JOB_WAIT_SECONDS", 30.0, min_value=0.0, max_value=600)
 JOB_MAX_RETRIES = envint("JOB_MAX_RETRIES", 3, min_value=0, max_value=20)
-# Retention, enforced by `manage.py purge_expired` (deploy/systemd/lingua-purge.timer, daily): OCR documents with
+# Retention, enforced by `manage.py purge_expired` (deploy/systemd/lingua-purge.timer, hourly): OCR documents with
 # their uploaded files, and jobs with their results, go this many days after they were made (finished).
 RETENTION_DAYS = envint("RETENTION_DAYS", 365, min_value=1, max_value=100 * 365)
 # A data export is a full copy of a learner's data made to be downloaded at once: kept a day, not a year, so a

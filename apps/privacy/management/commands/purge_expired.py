@@ -6,7 +6,7 @@ from apps.privacy import retention
 class Command(BaseCommand):
     help = (
         "Delete OCR documents (and their files) and jobs older than RETENTION_DAYS, and exports older than "
-        "EXPORT_RETENTION_HOURS. Run daily by deploy/systemd/lingua-purge.timer."
+        "EXPORT_RETENTION_HOURS. Run hourly by deploy/systemd/lingua-purge.timer."
     )
 
     def add_arguments(self, parser):
