@@ -303,3 +303,6 @@ SPEECH_TIMEOUT = envfloat("SPEECH_TIMEOUT", 20.0, min_value=1, max_value=300)
 LEVELTEST_ITEMS = envint("LEVELTEST_ITEMS", 24, min_value=3, max_value=200)
 LEVELTEST_MIN_ANSWERS = envint("LEVELTEST_MIN_ANSWERS", 12, min_value=1, max_value=200)
 LEVELTEST_MAX_WRITING_CHARS = envint("LEVELTEST_MAX_WRITING_CHARS", 5000, min_value=100, max_value=100_000)
+# Hours from a learner's last started attempt (finished or not) before they may start another (409 with
+# Retry-After until then): a retake that soon measures memory of the bank, not progress. 0: no wait.
+LEVELTEST_RETAKE_HOURS = envint("LEVELTEST_RETAKE_HOURS", 24, min_value=0, max_value=24 * 365)

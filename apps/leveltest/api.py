@@ -24,11 +24,15 @@ async def _own_attempt(request: HttpRequest, attempt_id: UUID) -> Attempt:
 LEARNER_HIDDEN = frozenset({"answer", "explanation"})
 
 
-@router.post("/leveltest/attempts", response={201: AttemptOut}, summary="Start a placement test (students)")
+@router.post(
+    "/leveltest/attempts",
+    response={201: AttemptOut},
+    summary="Start a placement test (students); 409 with Retry-After within LEVELTEST_RETAKE_HOURS of the last one",
+)
 async def start(request: HttpRequest):
     learner = require_role(request, "student")
     await limit_user("leveltest", learner.id)
-    return Status(201, await Attempt.objects.acreate(learner_id=learner.id))
+    return Status(201, await sync_to_async(services.start)(learner.id))
 
 
 @router.get("/leveltest/attempts", response=list[AttemptOut], summary="The caller's attempts")

@@ -2,9 +2,11 @@
 
 import random
 import re
+from datetime import timedelta
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +16,7 @@ from apps.core.errors import Conflict, ServiceUnavailable, Unprocessable
 from apps.jobs import services as jobs
 from apps.jobs.models import Job, JobStatus
 from apps.leveltest import scoring
+from apps.leveltest.errors import RetakeTooSoon
 from apps.leveltest.models import Answer, Attempt, Item, WritingAnswer, WritingPrompt
 
 SKILL_ORDER = ("grammar", "vocabulary", "reading")
@@ -21,6 +24,28 @@ SKILL_ORDER = ("grammar", "vocabulary", "reading")
 
 def _answers(attempt: Attempt) -> list[tuple[str, bool]]:
     return [(a.item.level, a.correct) for a in attempt.answers.select_related("item")]
+
+
+@transaction.atomic
+def start(learner_id: int) -> Attempt:
+    """A new attempt for the learner.
+
+    Raises ``RetakeTooSoon`` (409) within ``LEVELTEST_RETAKE_HOURS`` of their last *started* attempt, submitted or
+    not: abandoning an attempt does not reset the wait, or starting and dropping attempts would show the whole bank.
+    An open attempt stays usable meanwhile.
+    """
+    hours = settings.LEVELTEST_RETAKE_HOURS
+    if hours:
+        # The learner's row is the lock: a concurrent start waits here, then sees the attempt this one creates.
+        list(get_user_model().objects.select_for_update().filter(pk=learner_id).values_list("pk", flat=True))
+        last = _last_attempt(learner_id)
+        if last is not None and (available_at := last.started_at + timedelta(hours=hours)) > timezone.now():
+            raise RetakeTooSoon(hours, last.pk, last.submitted_at is None, available_at)
+    return Attempt.objects.create(learner_id=learner_id)
+
+
+def _last_attempt(learner_id: int) -> Attempt | None:
+    return Attempt.objects.for_user(learner_id).order_by("-started_at").first()
 
 
 def _ensure_open(attempt: Attempt) -> None:

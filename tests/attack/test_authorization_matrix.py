@@ -113,7 +113,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/chat/messages/{message_id}/audio"): Row(
         owner_only(202), params=lambda o: {"message_id": o.done_reply.id}
     ),
-    ("POST", "/api/leveltest/attempts"): Row(roles(201, "owner", "other_student")),
+    # The owner started attempts moments ago (the fixture), so LEVELTEST_RETAKE_HOURS answers 409 (allowed, not yet:
+    # a 403 would be the refusal); the other student, with no attempts, starts one.
+    ("POST", "/api/leveltest/attempts"): Row({**roles(201, "owner", "other_student"), "owner": 409}),
     ("GET", "/api/leveltest/attempts"): Row(users(200)),
     ("GET", "/api/leveltest/attempts/{attempt_id}/next"): Row(
         owner_only(200), params=lambda o: {"attempt_id": o.open_attempt.id}

@@ -1,5 +1,7 @@
 """Who may do what: anonymous, the student, another student, the student's teacher, another teacher, staff."""
 
+from datetime import timedelta
+
 import pytest
 from asgiref.sync import sync_to_async
 from django.utils import timezone
@@ -18,18 +20,24 @@ def people(student, other_student, teacher, other_teacher, staff):
             "other_teacher": other_teacher, "staff": staff}  # fmt: skip
 
 
-@pytest.fixture
-def done_attempt(student, item_bank):
-    attempt = Attempt.objects.create(learner=student, submitted_at=timezone.now())
-    for item in Item.objects.filter(level__in=["A2", "B1"])[:12]:
-        Answer.objects.create(attempt=attempt, item=item, choice=item.answer, correct=True, theta_after=0, se_after=1)
-    reports.save(attempt)
+def _days_ago(attempt: Attempt, days: int) -> Attempt:
+    # Older than LEVELTEST_RETAKE_HOURS, so whether a new attempt may start depends on the caller's role only.
+    Attempt.objects.filter(pk=attempt.pk).update(started_at=timezone.now() - timedelta(days=days))
     return attempt
 
 
 @pytest.fixture
+def done_attempt(student, item_bank):
+    attempt = Attempt.objects.create(learner=student, submitted_at=timezone.now() - timedelta(days=3))
+    for item in Item.objects.filter(level__in=["A2", "B1"])[:12]:
+        Answer.objects.create(attempt=attempt, item=item, choice=item.answer, correct=True, theta_after=0, se_after=1)
+    reports.save(attempt)
+    return _days_ago(attempt, 3)
+
+
+@pytest.fixture
 def open_attempt(student, item_bank):
-    return Attempt.objects.create(learner=student)
+    return _days_ago(Attempt.objects.create(learner=student), 2)
 
 
 async def _headers(person):

@@ -1,11 +1,15 @@
 """Scripted answer patterns through the real API, the real report actor and the item bank."""
 
+from datetime import timedelta
+
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from apps.jobs import services as jobs
 from apps.jobs.models import Job
 from apps.leveltest import scoring
-from apps.leveltest.models import Answer
+from apps.leveltest.models import Answer, Attempt
 from tests.leveltest.conftest import LEVELS, take_test
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -74,6 +78,10 @@ async def test_the_learner_sees_which_items_were_right_but_never_the_keys(client
 
 async def test_a_retake_prefers_items_the_learner_has_not_seen(client, student, worker):
     first = await take_test(client, student, lambda item: True, count=12)
+    # A retake comes after LEVELTEST_RETAKE_HOURS: the first attempt was started that long ago.
+    await Attempt.objects.filter(pk=first["attempt"]).aupdate(
+        started_at=timezone.now() - timedelta(hours=settings.LEVELTEST_RETAKE_HOURS, minutes=1)
+    )
     second = await take_test(client, student, lambda item: True, count=12)
     seen = [{a.item_id async for a in Answer.objects.filter(attempt_id=run["attempt"])} for run in (first, second)]
     assert len(seen[0]) == len(seen[1]) == 12 and not seen[0] & seen[1]
