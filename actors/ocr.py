@@ -28,7 +28,9 @@ def _queue(document: Document) -> str:
 def document(job_id: str) -> None:
     if jobs.start(job_id) is None:
         return
-    doc = Document.objects.get(job_id=job_id)
+    doc = Document.objects.filter(job_id=job_id).first()
+    if doc is None:  # deleted by its owner meanwhile
+        return
     done = set(doc.pages.values_list("number", flat=True))
     todo = [n for n in range(1, doc.page_count + 1) if n not in done]
     if len(todo) <= 1:
@@ -42,8 +44,8 @@ def document(job_id: str) -> None:
 
 @dramatiq.actor(actor_name="ocr.page", queue_name="documents", time_limit=300_000)
 def page(job_id: str, number: int) -> None:
-    doc = Document.objects.select_related("job").get(job_id=job_id)
-    if doc.job is None or doc.job.is_finished:
+    doc = Document.objects.select_related("job").filter(job_id=job_id).first()
+    if doc is None or doc.job is None or doc.job.is_finished:  # deleted meanwhile, or finished
         return
     if not doc.pages.filter(number=number).exists():
         try:

@@ -37,6 +37,9 @@ def bench_env() -> dict[str, str]:
         LLM_TIMEOUT="60",
         LLM_MAX_RETRIES="0",
         RATE_LIMITS="ocr:100000,cefr:100000,chat:100000,leveltest:100000",
+        # The soak's student takes level test after level test and its staff user uploads for minutes on end.
+        LEVELTEST_RETAKE_HOURS="0",
+        OCR_USER_QUOTA_MB="0",
     )
     return env
 

@@ -280,6 +280,9 @@ OCR_MAX_PAGES = envint("OCR_MAX_PAGES", 200, min_value=1, max_value=10_000)
 OCR_PDF_DPI = envint("OCR_PDF_DPI", 200, min_value=50, max_value=600)
 OCR_WAIT_SECONDS = envfloat("OCR_WAIT_SECONDS", 30.0, min_value=0.0, max_value=600)
 OCR_MAX_IMAGES = envint("OCR_MAX_IMAGES", 50, min_value=1, max_value=1000)
+# Per-user storage for OCR uploads (the sum of their documents' source files); an upload past it is 413 until the
+# learner deletes documents. 0: no quota.
+OCR_USER_QUOTA_MB = envint("OCR_USER_QUOTA_MB", 500, min_value=0, max_value=10_000_000)
 
 # --- chat tutor -------------------------------------------------------------------------------------------------------
 LLM_BASE_URL = envurl("LLM_BASE_URL", {"http", "https"})

@@ -1,5 +1,6 @@
 from uuid import UUID
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import aget_object_or_404
@@ -15,7 +16,7 @@ from apps.jobs.models import JobStatus
 from apps.ocr import services
 from apps.ocr.errors import UnsupportedMediaType
 from apps.ocr.models import Document, DocumentKind
-from apps.ocr.schemas import DocumentAccepted, DocumentOut, DocumentSummaryOut, ImageResultOut
+from apps.ocr.schemas import DocumentAccepted, DocumentOut, DocumentSummaryOut, ImageResultOut, UsageOut
 
 router = Router(tags=["ocr"], auth=jwt_auth)
 
@@ -95,6 +96,27 @@ async def get_document(request: HttpRequest, document_id: UUID):
         "error": document.error,
         **await services.result(document),
     }
+
+
+@router.delete(
+    "/ocr/documents/{uuid:document_id}",
+    response={204: None},
+    summary="Delete a document with its pages and files (frees its space in the caller's quota)",
+)
+async def delete_document(request: HttpRequest, document_id: UUID):
+    document = await aget_object_or_404(Document.objects.for_user(caller(request).id), pk=document_id)
+    await services.delete(document)
+    return Status(204, None)
+
+
+@router.get(
+    "/ocr/usage",
+    response=UsageOut,
+    summary="The bytes the caller's uploads take and their quota (OCR_USER_QUOTA_MB; null: none)",
+)
+async def usage(request: HttpRequest):
+    used = await sync_to_async(services.used_bytes)(caller(request).id)
+    return {"used_bytes": used, "quota_bytes": services.quota_bytes()}
 
 
 def _summary(document: Document) -> dict:

@@ -21,3 +21,22 @@ class CorruptFile(Unprocessable):
 
 class BadPdf(Unprocessable):
     """Raised when a PDF is encrypted, has too many pages, or has absurd page sizes."""
+
+
+class QuotaExceeded(ApiError):
+    """Raised when an upload would take a user's stored OCR files past ``OCR_USER_QUOTA_MB``."""
+
+    status = 413
+    code = "quota_exceeded"
+
+    def __init__(self, used: int, quota: int, upload: int):
+        super().__init__(
+            f"This upload ({_mb(upload)}) would pass your OCR storage quota: {_mb(used)} of {_mb(quota)} used. "
+            "Delete documents you no longer need (DELETE /api/ocr/documents/{id}) to free space; "
+            "GET /api/ocr/usage shows what is used.",
+            detail={"used_bytes": used, "quota_bytes": quota, "upload_bytes": upload},
+        )
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"

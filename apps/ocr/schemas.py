@@ -60,3 +60,8 @@ class DocumentSummaryOut(Schema):
     page_count: int
     status: str
     created_at: datetime
+
+
+class UsageOut(Schema):
+    used_bytes: int
+    quota_bytes: int | None

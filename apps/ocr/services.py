@@ -10,13 +10,16 @@ from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Sum
 from django.http import HttpRequest
 
 from apps.jobs import broker
 from apps.jobs import services as jobs
 from apps.jobs.models import JobStatus
+from apps.ocr.errors import QuotaExceeded
 from apps.ocr.models import Document, DocumentKind, Page, SourceFile
 
 logger = logging.getLogger(__name__)
@@ -65,8 +68,8 @@ def fingerprint(uploads: list[Upload]) -> str:
 async def start(owner_id: int, kind: str, uploads: list[Upload], title: str = "") -> Document:
     """Store the uploads as a new document and start recognising it (or copy a stored result of the same content).
 
-    Backpressure is checked before anything is stored: a refused upload (503) leaves no file and no row, and one
-    whose job cannot be queued is deleted again, files included.
+    Backpressure (503) and the owner's quota (``QuotaExceeded``, 413) are checked before anything is stored: a refused
+    upload leaves no file and no row, and one whose job cannot be queued is deleted again, files included.
     """
     engine = settings.OCR_ENGINE
     queue = "interactive" if kind == DocumentKind.IMAGE else "documents"
@@ -89,6 +92,7 @@ async def start(owner_id: int, kind: str, uploads: list[Upload], title: str = ""
 
 @transaction.atomic
 def _create(owner_id: int, kind: str, uploads: list[Upload], engine: str, title: str, total: int) -> Document:
+    _check_quota(owner_id, sum(len(u.data) for u in uploads))
     document = Document.objects.create(
         owner_id=owner_id,
         kind=kind,
@@ -105,6 +109,37 @@ def _create(owner_id: int, kind: str, uploads: list[Upload], engine: str, title:
         source.file.save(f"{upload.sha256}.{upload.format}", ContentFile(upload.data), save=False)
         source.save()
     return document
+
+
+def quota_bytes() -> int | None:
+    """The per-user storage quota in bytes, ``None`` when there is none."""
+    return settings.OCR_USER_QUOTA_MB * 1024 * 1024 or None
+
+
+def used_bytes(owner_id: int) -> int:
+    """What the user's stored uploads take: the source files of all their documents, in bytes."""
+    return SourceFile.objects.filter(document__owner_id=owner_id).aggregate(total=Sum("size"))["total"] or 0
+
+
+def _check_quota(owner_id: int, upload: int) -> None:
+    """Raise ``QuotaExceeded`` if ``upload`` bytes more would pass the owner's quota; call inside the transaction
+    that stores them. The owner's row is locked until it commits, so concurrent uploads are checked one at a time
+    (each sees what the others stored) and cannot overshoot together."""
+    quota = quota_bytes()
+    if quota is None:
+        return
+    list(get_user_model().objects.select_for_update().filter(pk=owner_id).values_list("pk", flat=True))
+    used = used_bytes(owner_id)
+    if used + upload > quota:
+        raise QuotaExceeded(used, quota, upload)
+
+
+async def delete(document: Document) -> None:
+    """Delete the document with its pages and stored files (its space is free again); an unfinished job is failed
+    first, so the workers skip what is left of it."""
+    if document.job_id is not None:
+        await sync_to_async(jobs.fail)(str(document.job_id), "The document was deleted")
+    await document.adelete()
 
 
 async def _stored_result(content: str, engine: str) -> Document | None:

@@ -91,6 +91,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/ocr/documents/{document_id}"): Row(
         owner_only(200), params=lambda o: {"document_id": o.document.id}, canary=True
     ),
+    # The owner deletes it (after the GET row): the others come later and would get 404 anyway, so
+    # tests/ocr/test_quota.py also has another user try first.
+    ("DELETE", "/api/ocr/documents/{document_id}"): Row(
+        owner_only(204), params=lambda o: {"document_id": o.document.id}
+    ),
+    ("GET", "/api/ocr/usage"): Row(users(200)),
     ("POST", "/api/chat/conversations"): Row(users(201), body=lambda o, who, ctx: {"json": {"topic": "Sports"}}),
     ("GET", "/api/chat/conversations"): Row(users(200), canary=True),
     ("GET", "/api/chat/conversations/{conversation_id}"): Row(
