@@ -12,6 +12,7 @@ from apps.core.ratelimit import limit_user
 from apps.leveltest import services
 from apps.leveltest.models import Attempt, Report
 from apps.leveltest.schemas import AnswerIn, AttemptOut, AttemptProgressOut, ReportOut, SubmittedOut
+from apps.leveltest.signals import report_viewed
 
 router = Router(tags=["level test"], auth=jwt_auth)
 
@@ -82,6 +83,14 @@ async def report(request: HttpRequest, attempt_id: UUID):
     attempt = await aget_object_or_404(qs.select_related("job", "learner"), pk=attempt_id)
     found = await Report.objects.filter(attempt=attempt).afirst()
     if found is not None:
+        await report_viewed.asend(
+            sender=Report,
+            viewer_id=who.id,
+            viewer_role=who.role,
+            student_id=attempt.learner_id,
+            attempt_id=str(attempt.pk),
+            via="api",
+        )
         report = {
             "attempt_id": attempt.pk,
             "learner": attempt.learner.username,
