@@ -203,9 +203,16 @@ EXPORT_RETENTION_HOURS = envint("EXPORT_RETENTION_HOURS", 24, min_value=1, max_v
 JWT_SIGNING_KEY = envstr("JWT_SIGNING_KEY") or SECRET_KEY
 JWT_ACCESS_TTL = envint("JWT_ACCESS_TTL", 15 * 60, min_value=30, max_value=24 * 3600)
 JWT_REFRESH_TTL = envint("JWT_REFRESH_TTL", 7 * 24 * 3600, min_value=60, max_value=90 * 24 * 3600)
+# Seconds a verified access token's user lookup is cached. Revocation does not wait for it: every request also reads
+# the user's and the session's revocation marks on REDIS_URL (one MGET).
 JWT_CACHE_TTL = envint("JWT_CACHE_TTL", 60, min_value=0, max_value=3600)
 WS_MAX_FRAME_BYTES = envint("WS_MAX_FRAME_BYTES", 64 * 1024, min_value=1024, max_value=16 * 1024 * 1024)
 WS_TICKET_TTL = envint("WS_TICKET_TTL", 30, min_value=5, max_value=600)
+# Open websockets per user across every web process; one more is accepted and closed at once with 4429. Each socket
+# holds a lease on REDIS_URL that it renews every third of WS_LEASE_SECONDS (re-checking its sign-in as it does), so
+# the sockets of a process that died stop counting after WS_LEASE_SECONDS.
+WS_MAX_PER_USER = envint("WS_MAX_PER_USER", 10, min_value=1, max_value=1000)
+WS_LEASE_SECONDS = envint("WS_LEASE_SECONDS", 60, min_value=3, max_value=3600)
 # Sign-in throttle (API, teacher and admin logins): after AUTH_FAILURE_LIMIT failures for one account from one address,
 # that pair is refused for AUTH_LOCKOUT_SECONDS, the right password included.
 AUTH_FAILURE_LIMIT = envint("AUTH_FAILURE_LIMIT", 10, min_value=1, max_value=1000)

@@ -4,12 +4,21 @@ from django.contrib.auth import aauthenticate
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
+from ninja.responses import Status
 
-from apps.accounts import throttle
+from apps.accounts import services, throttle
 from apps.accounts.auth import caller, jwt_auth
 from apps.accounts.models import Classroom, User
-from apps.accounts.schemas import ClassroomOut, MeOut, RefreshIn, TicketOut, TokenIn, TokenPairOut
-from apps.accounts.tokens import InvalidToken, issue_pair, issue_ws_ticket, refresh_pair
+from apps.accounts.schemas import (
+    ClassroomOut,
+    MeOut,
+    PasswordChangeIn,
+    RefreshIn,
+    TicketOut,
+    TokenIn,
+    TokenPairOut,
+)
+from apps.accounts.tokens import ForeignToken, InvalidToken, issue_pair, issue_ws_ticket, logout, refresh_pair
 from apps.core.ratelimit import check_rate, limit_user
 
 router = Router(tags=["auth"])
@@ -35,6 +44,34 @@ async def refresh_token(request: HttpRequest, payload: RefreshIn):
         return await refresh_pair(payload.refresh)
     except InvalidToken as exc:
         raise HttpError(401, str(exc)) from None
+
+
+@router.post(
+    "/auth/logout",
+    response={204: None},
+    auth=jwt_auth,
+    summary="Sign out the refresh token's session (its refresh and access tokens, its websockets)",
+)
+async def sign_out(request: HttpRequest, payload: RefreshIn):
+    try:
+        await logout(caller(request), payload.refresh)
+    except InvalidToken as exc:
+        raise HttpError(400, f"Cannot sign out with this refresh token: {exc}") from None
+    except ForeignToken as exc:
+        raise HttpError(403, str(exc)) from None
+    return Status(204, None)
+
+
+@router.post(
+    "/auth/password",
+    response={204: None},
+    auth=jwt_auth,
+    summary="Change the caller's password (every session, token and websocket of theirs ends)",
+)
+async def change_password(request: HttpRequest, payload: PasswordChangeIn):
+    await check_rate(f"password:{caller(request).id}", settings.AUTH_RATE_LIMIT)
+    await services.change_password(caller(request).id, payload.old_password, payload.new_password, request)
+    return Status(204, None)
 
 
 @router.post("/auth/ws-ticket", response=TicketOut, auth=jwt_auth, summary="One-time ticket for a websocket")

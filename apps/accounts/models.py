@@ -1,5 +1,9 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import F
+from django.db.models.expressions import Combinable
+
+from apps.accounts import revocation
 
 
 class Role(models.TextChoices):
@@ -9,15 +13,45 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
-    """A learner, teacher or staff member. ``token_version`` bumps revoke every token issued before."""
+    """A learner, teacher or staff member. ``token_version`` bumps revoke every token issued before.
+
+    Saving a new password (``set_password``, by any route: the API, the admin's forms, ``changepassword``) or a
+    deactivation bumps it, and every sign-in of the user ends: tokens and websockets through ``revocation``, the
+    teacher and admin pages' sessions through Django's session hash (of the password) and its ``is_active`` check.
+    """
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT, db_index=True)
     token_version = models.PositiveIntegerField(default=0)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._saved_is_active = dict(zip(field_names, values, strict=False)).get("is_active")
+        return user
+
     def save(self, *args, **kwargs):
         # Staff role and Django's admin flag go together so the admin is reachable by staff only.
         self.is_staff = self.role == Role.STAFF or self.is_superuser
+        if self._ends_sign_ins(kwargs.get("update_fields")):
+            self.token_version = F("token_version") + 1  # type: ignore[assignment]
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "token_version"}
+        bumped = isinstance(self.token_version, Combinable)
         super().save(*args, **kwargs)
+        self._saved_is_active = self.is_active
+        if bumped:
+            self.refresh_from_db(fields=["token_version"])
+            revocation.revoke_user_on_commit(self.pk, self.token_version)
+
+    def _ends_sign_ins(self, update_fields) -> bool:
+        if self._state.adding:
+            return False
+        # Django's own mark of a new password: set_password() sets it; a hash upgrade at sign-in clears it before
+        # saving (not a password change), and save() hands it to the validators' password_changed().
+        if getattr(self, "_password", None) is not None:
+            return True
+        saves_is_active = update_fields is None or "is_active" in update_fields
+        return saves_is_active and getattr(self, "_saved_is_active", None) is True and not self.is_active
 
     # Staff run the platform: the admin is theirs in full (teachers and students never reach it: is_staff False).
     def has_perm(self, perm, obj=None) -> bool:
@@ -27,8 +61,8 @@ class User(AbstractUser):
         return (self.is_active and self.role == Role.STAFF) or super().has_module_perms(app_label)
 
     def revoke_tokens(self) -> None:
-        """Invalidate every access and refresh token issued to this user so far."""
-        self.token_version += 1
+        """Invalidate every access and refresh token issued to this user so far and close their websockets."""
+        self.token_version = F("token_version") + 1  # type: ignore[assignment]
         self.save(update_fields=["token_version"])
 
 

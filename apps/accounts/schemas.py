@@ -10,6 +10,11 @@ class RefreshIn(Schema):
     refresh: str = Field(min_length=1, max_length=4096)
 
 
+class PasswordChangeIn(Schema):
+    old_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256)
+
+
 class TokenPairOut(Schema):
     access: str
     refresh: str

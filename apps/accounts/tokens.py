@@ -1,11 +1,14 @@
-"""JWT access and refresh tokens (PyJWT, HS256) and their verification with a short-lived cache.
+"""JWT access and refresh tokens (PyJWT, HS256), their sessions, and their verification.
 
-Access tokens carry the user's id, role and ``token_version``; a refresh token can be used once (its ``jti`` is
-remembered until it expires) and yields a new pair. A verified access token is cached for ``JWT_CACHE_TTL``
-seconds under a hash of the token, so repeated requests skip the signature check and the user lookup; revocation
-(``User.revoke_tokens``) therefore takes effect within that many seconds.
+Every pair carries the user's id, role and ``token_version`` and a session id (``sid``) that the refresh tokens of
+one sign-in pass on from pair to pair: a refresh token works once and yields a new pair of the same session; used a
+second time it signs the whole session out (it was stolen, or the legitimate holder's copy was). A request's token
+is refused as soon as the user's or the session's revocation mark is on ``REDIS_URL`` (``revocation``: one MGET per
+request); the database lookup of a verified token (active user, current ``token_version``, role) is cached for
+``JWT_CACHE_TTL`` seconds under a hash of the token.
 """
 
+import asyncio
 import hashlib
 import json
 import secrets
@@ -16,6 +19,7 @@ from dataclasses import asdict, dataclass
 import jwt
 from django.conf import settings
 
+from apps.accounts import revocation
 from apps.accounts.models import User
 from apps.core.kv import durable_kv, kv
 from apps.core.metrics import cache_result
@@ -27,6 +31,10 @@ class InvalidToken(Exception):
     """Raised when a token is malformed, tampered with, expired, revoked or of the wrong type."""
 
 
+class ForeignToken(Exception):
+    """Raised when a caller presents a valid token that was issued to another user."""
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is calling: enough to authorize without a database hit."""
@@ -34,19 +42,22 @@ class Principal:
     id: int
     username: str
     role: str
+    sid: str  # the session (sign-in) the token belongs to
+    ver: int  # the token_version it was issued with
 
     @property
     def is_staff(self) -> bool:
         return self.role == "staff"
 
 
-def _encode(user: User, token_type: str, ttl: int) -> str:
+def _encode(user: User, token_type: str, ttl: int, sid: str) -> str:
     now = int(time.time())
     claims = {
         "sub": str(user.pk),
         "role": user.role,
         "name": user.username,
         "ver": user.token_version,
+        "sid": sid,
         "type": token_type,
         "iat": now,
         "exp": now + ttl,
@@ -55,67 +66,103 @@ def _encode(user: User, token_type: str, ttl: int) -> str:
     return jwt.encode(claims, settings.JWT_SIGNING_KEY, algorithm=ALGORITHM)
 
 
-def issue_pair(user: User) -> dict[str, str | int]:
-    """Return ``{"access", "refresh", "token_type", "expires_in"}`` for an active user."""
+def issue_pair(user: User, sid: str | None = None) -> dict[str, str | int]:
+    """Return ``{"access", "refresh", "token_type", "expires_in"}`` for an active user: a new session, or the
+    session ``sid`` carried on."""
+    sid = sid or uuid.uuid4().hex
     return {
-        "access": _encode(user, "access", settings.JWT_ACCESS_TTL),
-        "refresh": _encode(user, "refresh", settings.JWT_REFRESH_TTL),
+        "access": _encode(user, "access", settings.JWT_ACCESS_TTL, sid),
+        "refresh": _encode(user, "refresh", settings.JWT_REFRESH_TTL, sid),
         "token_type": "Bearer",
         "expires_in": settings.JWT_ACCESS_TTL,
     }
 
 
-def _decode(token: str, token_type: str) -> dict:
+def _decode(token: str, token_type: str, *, verify_exp: bool = True) -> dict:
     try:
         claims = jwt.decode(
             token,
             settings.JWT_SIGNING_KEY,
             algorithms=[ALGORITHM],
-            options={"require": ["sub", "exp", "iat", "type", "ver", "jti"]},
+            options={"require": ["sub", "exp", "iat", "type", "ver", "sid", "jti"], "verify_exp": verify_exp},
         )
+        claims["uid"] = int(claims["sub"])
     except jwt.ExpiredSignatureError:
         raise InvalidToken("Token has expired") from None
-    except jwt.InvalidTokenError:
+    except (jwt.InvalidTokenError, ValueError):
         raise InvalidToken("Token is invalid") from None
     if claims.get("type") != token_type:
         raise InvalidToken(f"Not an {token_type} token")
+    if not isinstance(claims["ver"], int) or not isinstance(claims["sid"], str):
+        raise InvalidToken("Token is invalid")
     return claims
 
 
 async def _active_user(claims: dict) -> User:
     try:
-        user = await User.objects.aget(pk=int(claims["sub"]), is_active=True)
-    except (User.DoesNotExist, ValueError):
+        user = await User.objects.aget(pk=claims["uid"], is_active=True)
+    except User.DoesNotExist:
         raise InvalidToken("Unknown or inactive user") from None
     if user.token_version != claims["ver"]:
         raise InvalidToken("Token has been revoked")
     return user
 
 
+async def _cached_and_state(cache_key: str | None, claims: dict) -> tuple[str | None, list[str | None]]:
+    """The cached lookup (None: none or not cached) and the revocation marks, in one round trip when the cache and
+    the durable store are one Redis (or one in-process store), else two at once."""
+    keys = revocation.state_keys(claims["uid"], claims["sid"])
+    if cache_key is None:
+        return None, await durable_kv().mget(keys)
+    if kv() is durable_kv():
+        cached, *state = await kv().mget([cache_key, *keys])
+        return cached, state
+    cached, state = await asyncio.gather(kv().get(cache_key), durable_kv().mget(keys))
+    return cached, state
+
+
 async def verify_access(token: str) -> Principal:
     """Return the caller for a valid access token; raise ``InvalidToken`` otherwise."""
-    key = "jwt:" + hashlib.sha256(token.encode()).hexdigest()
-    cached = await kv().get(key) if settings.JWT_CACHE_TTL else None
+    claims = _decode(token, "access")
+    key = "jwt:" + hashlib.sha256(token.encode()).hexdigest() if settings.JWT_CACHE_TTL else None
+    cached, state = await _cached_and_state(key, claims)
+    if revocation.is_revoked(state, claims["ver"]):
+        raise InvalidToken("Token has been revoked")
     cache_result("jwt", cached is not None)
     if cached is not None:
         return Principal(**json.loads(cached))
-    claims = _decode(token, "access")
     user = await _active_user(claims)
-    principal = Principal(id=user.pk, username=user.username, role=user.role)
+    principal = Principal(id=user.pk, username=user.username, role=user.role, sid=claims["sid"], ver=claims["ver"])
     ttl = min(settings.JWT_CACHE_TTL, claims["exp"] - time.time())
-    if ttl > 0:
+    if key is not None and ttl > 0:
         await kv().set(key, json.dumps(asdict(principal)), ttl)
     return principal
 
 
 async def refresh_pair(refresh_token: str) -> dict[str, str | int]:
-    """Exchange a refresh token (usable once) for a new pair; raise ``InvalidToken`` if it is not valid."""
+    """Exchange a refresh token (usable once) for a new pair of its session; raise ``InvalidToken`` if it is not
+    valid. A second use revokes the session: the pair issued from the first use stops working too."""
     claims = _decode(refresh_token, "refresh")
     remaining = claims["exp"] - time.time()
     used, _ = await durable_kv().incr(f"jwt-used:{claims['jti']}", max(remaining, 1))
     if used > 1:
-        raise InvalidToken("Refresh token has already been used")
-    return issue_pair(await _active_user(claims))
+        await revocation.arevoke_session(claims["uid"], claims["sid"])
+        raise InvalidToken("Refresh token has already been used: its session is signed out, sign in again")
+    if await revocation.check(claims["uid"], claims["sid"], claims["ver"]):
+        raise InvalidToken("Token has been revoked")
+    return issue_pair(await _active_user(claims), claims["sid"])
+
+
+async def logout(principal: Principal, refresh_token: str) -> None:
+    """Sign out the refresh token's session: its refresh and access tokens stop working, its websockets close.
+
+    Raises ``InvalidToken`` when it is not a refresh token of ours (an expired one still names its session) and
+    ``ForeignToken``, revoking nothing, when it was issued to someone else than the caller.
+    """
+    claims = _decode(refresh_token, "refresh", verify_exp=False)
+    if claims["uid"] != principal.id:
+        raise ForeignToken("This refresh token belongs to another account")
+    await revocation.arevoke_session(principal.id, claims["sid"])
 
 
 async def issue_ws_ticket(principal: Principal) -> str:

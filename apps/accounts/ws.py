@@ -5,6 +5,10 @@ clients first ``POST /api/auth/ws-ticket`` (with their JWT) and connect to ``/ws
 ``WS_TICKET_TTL`` seconds. A browser always sends ``Origin``; it must match ``ALLOWED_HOSTS`` or
 ``WS_ALLOWED_ORIGINS``. Native apps send no Origin and are let through (they hold a ticket, and cross-site
 hijacking needs a browser).
+
+The ticket's sign-in stays attached to the socket (``scope["socket_auth"]``, a ``SocketSession``): the consumer
+closes it when that sign-in is revoked, and at most ``WS_MAX_PER_USER`` sockets of one user are open at once on all
+web processes together.
 """
 
 from urllib.parse import parse_qs, urlparse
@@ -12,11 +16,44 @@ from urllib.parse import parse_qs, urlparse
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
-from apps.accounts.tokens import redeem_ws_ticket
+from apps.accounts import revocation
+from apps.accounts.tokens import Principal, redeem_ws_ticket
+from apps.core.consumers import CLOSE_TOO_MANY, CLOSE_UNAUTHORIZED
+from apps.core.kv import durable_kv
+
+
+class SocketSession:
+    """A socket's sign-in (``apps.core.consumers.SocketAuth``): its revocation check and its place among the user's
+    open sockets, a lease in a sorted set on ``REDIS_URL`` that lapses ``WS_LEASE_SECONDS`` after its last renewal,
+    so the sockets of a process that died stop counting."""
+
+    def __init__(self, principal: Principal):
+        self.principal, self.user_id, self.sid = principal, principal.id, principal.sid
+        self._key = f"ws-open:{principal.id}"
+
+    async def _revoked(self) -> bool:
+        return await revocation.check(self.user_id, self.sid, self.principal.ver)
+
+    async def admit(self, channel: str) -> int | None:
+        if await self._revoked():
+            return CLOSE_UNAUTHORIZED
+        if not await durable_kv().lease(self._key, channel, settings.WS_LEASE_SECONDS, settings.WS_MAX_PER_USER):
+            return CLOSE_TOO_MANY
+        return None
+
+    async def renew(self, channel: str) -> int | None:
+        if await self._revoked():
+            return CLOSE_UNAUTHORIZED
+        await durable_kv().lease(self._key, channel, settings.WS_LEASE_SECONDS, None)
+        return None
+
+    async def leave(self, channel: str) -> None:
+        await durable_kv().release(self._key, channel)
 
 
 class TicketAuthMiddleware:
-    """Sets ``scope["principal"]`` from ``?ticket=`` (or ``None`` when missing, unknown or used)."""
+    """Sets ``scope["principal"]`` from ``?ticket=`` (or ``None`` when missing, unknown or used) and
+    ``scope["socket_auth"]`` (a ``SocketSession``, or ``None``)."""
 
     def __init__(self, app):
         self.app = app
@@ -24,7 +61,9 @@ class TicketAuthMiddleware:
     async def __call__(self, scope, receive, send):
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         ticket = (query.get("ticket") or [""])[0]
-        scope = dict(scope, principal=await redeem_ws_ticket(ticket))
+        principal = await redeem_ws_ticket(ticket)
+        socket_auth = SocketSession(principal) if principal is not None else None
+        scope = dict(scope, principal=principal, socket_auth=socket_auth)
         return await self.app(scope, receive, send)
 
 

@@ -23,6 +23,12 @@ class KV(Protocol):
     async def delete(self, key: str) -> bool: ...
     async def getdel(self, key: str) -> str | None: ...
     async def incr(self, key: str, ttl: float) -> tuple[int, float]: ...
+    # Store ``value`` unless the key holds a larger number (writers that race never lower it).
+    async def set_max(self, key: str, value: int, ttl: float) -> None: ...
+    # Hold (or renew) ``member``'s place in the set ``key`` for ``ttl`` s; False, holding nothing, when that would
+    # make more than ``limit`` live members. Places that are not renewed expire.
+    async def lease(self, key: str, member: str, ttl: float, limit: int | None) -> bool: ...
+    async def release(self, key: str, member: str) -> None: ...
     async def ping(self) -> None: ...
 
 
@@ -31,6 +37,7 @@ class MemoryKV:
 
     def __init__(self) -> None:
         self._data: dict[str, tuple[str, float]] = {}
+        self._leases: dict[str, dict[str, float]] = {}
         self._lock = threading.Lock()
 
     def _live(self, key: str) -> tuple[str, float] | None:
@@ -68,6 +75,28 @@ class MemoryKV:
             value, expires = (int(item[0]) + 1, item[1]) if item else (1, time.monotonic() + ttl)
             self._data[key] = (str(value), expires)
             return value, expires - time.monotonic()
+
+    async def set_max(self, key: str, value: int, ttl: float) -> None:
+        with self._lock:
+            item = self._live(key)
+            if item is None or int(item[0]) < value:
+                self._data[key] = (str(value), time.monotonic() + ttl)
+
+    async def lease(self, key: str, member: str, ttl: float, limit: int | None) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            leases = {m: until for m, until in self._leases.get(key, {}).items() if until > now}
+            leases[member] = now + ttl
+            if limit is not None and len(leases) > limit:
+                del leases[member]
+                self._leases[key] = leases
+                return False
+            self._leases[key] = leases
+            return True
+
+    async def release(self, key: str, member: str) -> None:
+        with self._lock:
+            self._leases.get(key, {}).pop(member, None)
 
     async def ping(self) -> None:
         return None
@@ -122,8 +151,37 @@ class RedisKV:
             value, _, pttl = await pipe.execute()
         return int(value), max(pttl, 0) / 1000
 
+    async def set_max(self, key: str, value: int, ttl: float) -> None:
+        await self._client().eval(_SET_MAX, 1, self._k(key), value, max(1, int(ttl * 1000)))
+
+    async def lease(self, key: str, member: str, ttl: float, limit: int | None) -> bool:
+        # A sorted set scored by each lease's expiry: entries of a process that died fall out on their own.
+        now, k = time.time(), self._k(key)
+        async with self._client().pipeline(transaction=True) as pipe:
+            pipe.zremrangebyscore(k, "-inf", now)
+            pipe.zadd(k, {member: now + ttl})
+            pipe.zcard(k)
+            pipe.pexpire(k, max(1, int(ttl * 1000)))
+            _, _, count, _ = await pipe.execute()
+        if limit is not None and count > limit:
+            await self._client().zrem(k, member)
+            return False
+        return True
+
+    async def release(self, key: str, member: str) -> None:
+        await self._client().zrem(self._k(key), member)
+
     async def ping(self) -> None:
         await self._client().ping()
+
+
+#: SET key value PX ttl, unless the key holds a larger number already (a late writer never lowers it).
+_SET_MAX = """
+local current = tonumber(redis.call('GET', KEYS[1]))
+if current == nil or current < tonumber(ARGV[1]) then
+    redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+"""
 
 
 _stores: dict[tuple[str, str], KV] = {}

@@ -76,6 +76,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/ready"): Row(every(200)),
     ("POST", "/api/auth/token"): Row(every(200), body=_login),
     ("POST", "/api/auth/refresh"): Row(every(200), body=_refresh),
+    # Each caller signs out a session of their own other than the one of their header, which later rows still use;
+    # a new password the validators refuse (422) leaves the callers' tokens alone too.
+    ("POST", "/api/auth/logout"): Row(users(204), body=_refresh),
+    ("POST", "/api/auth/password"): Row(
+        users(422), body=lambda o, who, ctx: {"json": {"old_password": "x", "new_password": "short"}}
+    ),
     ("POST", "/api/auth/ws-ticket"): Row(users(200)),
     ("GET", "/api/me"): Row(users(200)),
     ("GET", "/api/classrooms"): Row(users(200)),
