@@ -1,9 +1,10 @@
 """Learners' data rights over the API: ``POST /me/export``, ``GET /me/export/{job_id}``, ``DELETE /me``."""
 
+import json
 from uuid import UUID
 
 from asgiref.sync import sync_to_async
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import aget_object_or_404
 from ninja import Router
 from ninja.errors import HttpError
@@ -41,7 +42,9 @@ async def get_export(request: HttpRequest, job_id: UUID):
     document = await services.export_of(job)
     if document is None:
         return Status(202, {"job_id": job.id, "status": job.status})
-    return document
+    # A long history makes a document of megabytes: serialised in a thread, not on the event loop.
+    body = await sync_to_async(json.dumps, thread_sensitive=False)(document, ensure_ascii=False)
+    return HttpResponse(body, content_type="application/json")
 
 
 async def erase_me(request: HttpRequest, payload: EraseIn):

@@ -132,3 +132,11 @@ async def test_erasing_leaves_an_audit_event_with_ids_and_counts_but_nothing_of_
     assert event.detail["deleted"]["chat.Message"] == 2 and event.detail["deleted"]["ocr.SourceFile"] == 1
     text = json.dumps([event.detail, event.object_id, event.object_type, str(event)])
     assert "alice" not in text and "zebra" not in text
+
+
+async def test_an_erased_learner_leaves_their_class_and_the_class_stays(client, teacher, student, other_student):
+    classroom = await Classroom.objects.aget(teacher=teacher)
+    await classroom.students.aadd(other_student)
+    assert (await erase(client, await abearer(student))).status_code == 204
+    assert [u.pk async for u in classroom.students.all()] == [other_student.pk]
+    assert await User.objects.filter(pk=teacher.pk).aexists()
