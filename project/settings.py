@@ -203,6 +203,9 @@ EXPORT_RETENTION_HOURS = envint("EXPORT_RETENTION_HOURS", 24, min_value=1, max_v
 JWT_SIGNING_KEY = envstr("JWT_SIGNING_KEY") or SECRET_KEY
 JWT_ACCESS_TTL = envint("JWT_ACCESS_TTL", 15 * 60, min_value=30, max_value=24 * 3600)
 JWT_REFRESH_TTL = envint("JWT_REFRESH_TTL", 7 * 24 * 3600, min_value=60, max_value=90 * 24 * 3600)
+# A session (one sign-in and the pairs its refresh tokens roll over to) ends this long after the sign-in, however
+# often it is refreshed: its last tokens expire then, and the user signs in again.
+JWT_SESSION_TTL = envint("JWT_SESSION_TTL", 30 * 24 * 3600, min_value=60, max_value=365 * 24 * 3600)
 # Seconds a verified access token's user lookup is cached. Revocation does not wait for it: every request also reads
 # the user's and the session's revocation marks on REDIS_URL (one MGET).
 JWT_CACHE_TTL = envint("JWT_CACHE_TTL", 60, min_value=0, max_value=3600)

@@ -2,7 +2,8 @@
 
 Every pair carries the user's id, role and ``token_version`` and a session id (``sid``) that the refresh tokens of
 one sign-in pass on from pair to pair: a refresh token works once and yields a new pair of the same session; used a
-second time it signs the whole session out (it was stolen, or the legitimate holder's copy was). A request's token
+second time it signs the whole session out (it was stolen, or the legitimate holder's copy was), and no token of a
+session outlives ``JWT_SESSION_TTL`` from its sign-in (``auth_time``), however often it is refreshed. A request's token
 is refused as soon as the user's or the session's revocation mark is on ``REDIS_URL`` (``revocation``: one MGET per
 request); the database lookup of a verified token (active user, current ``token_version``, role) is cached for
 ``JWT_CACHE_TTL`` seconds under a hash of the token.
@@ -25,6 +26,7 @@ from apps.core.kv import durable_kv, kv
 from apps.core.metrics import cache_result
 
 ALGORITHM = "HS256"
+CLAIMS = ("sub", "exp", "iat", "type", "ver", "sid", "auth_time", "jti")
 
 
 class InvalidToken(Exception):
@@ -50,31 +52,35 @@ class Principal:
         return self.role == "staff"
 
 
-def _encode(user: User, token_type: str, ttl: int, sid: str) -> str:
-    now = int(time.time())
+def _encode(user: User, token_type: str, exp: int, sid: str, auth_time: int) -> str:
     claims = {
         "sub": str(user.pk),
         "role": user.role,
         "name": user.username,
         "ver": user.token_version,
         "sid": sid,
+        "auth_time": auth_time,
         "type": token_type,
-        "iat": now,
-        "exp": now + ttl,
+        "iat": int(time.time()),
+        "exp": exp,
         "jti": uuid.uuid4().hex,
     }
     return jwt.encode(claims, settings.JWT_SIGNING_KEY, algorithm=ALGORITHM)
 
 
-def issue_pair(user: User, sid: str | None = None) -> dict[str, str | int]:
-    """Return ``{"access", "refresh", "token_type", "expires_in"}`` for an active user: a new session, or the
-    session ``sid`` carried on."""
-    sid = sid or uuid.uuid4().hex
+def issue_pair(user: User, sid: str | None = None, auth_time: int | None = None) -> dict[str, str | int]:
+    """Return ``{"access", "refresh", "token_type", "expires_in"}`` for an active user: a new session (signed in
+    now), or the session ``sid`` signed in at ``auth_time`` carried on. No token of a session outlives
+    ``JWT_SESSION_TTL`` from its sign-in, however often it is refreshed."""
+    now = int(time.time())
+    sid, auth_time = sid or uuid.uuid4().hex, auth_time or now
+    ends = auth_time + settings.JWT_SESSION_TTL
+    access_exp = min(now + settings.JWT_ACCESS_TTL, ends)
     return {
-        "access": _encode(user, "access", settings.JWT_ACCESS_TTL, sid),
-        "refresh": _encode(user, "refresh", settings.JWT_REFRESH_TTL, sid),
+        "access": _encode(user, "access", access_exp, sid, auth_time),
+        "refresh": _encode(user, "refresh", min(now + settings.JWT_REFRESH_TTL, ends), sid, auth_time),
         "token_type": "Bearer",
-        "expires_in": settings.JWT_ACCESS_TTL,
+        "expires_in": access_exp - now,
     }
 
 
@@ -84,7 +90,7 @@ def _decode(token: str, token_type: str, *, verify_exp: bool = True) -> dict:
             token,
             settings.JWT_SIGNING_KEY,
             algorithms=[ALGORITHM],
-            options={"require": ["sub", "exp", "iat", "type", "ver", "sid", "jti"], "verify_exp": verify_exp},
+            options={"require": [*CLAIMS], "verify_exp": verify_exp},
         )
         claims["uid"] = int(claims["sub"])
     except jwt.ExpiredSignatureError:
@@ -93,7 +99,11 @@ def _decode(token: str, token_type: str, *, verify_exp: bool = True) -> dict:
         raise InvalidToken("Token is invalid") from None
     if claims.get("type") != token_type:
         raise InvalidToken(f"Not an {token_type} token")
-    if not isinstance(claims["ver"], int) or not isinstance(claims["sid"], str):
+    if (
+        not isinstance(claims["ver"], int)
+        or not isinstance(claims["auth_time"], int)
+        or not isinstance(claims["sid"], str)
+    ):
         raise InvalidToken("Token is invalid")
     return claims
 
@@ -150,7 +160,7 @@ async def refresh_pair(refresh_token: str) -> dict[str, str | int]:
         raise InvalidToken("Refresh token has already been used: its session is signed out, sign in again")
     if await revocation.check(claims["uid"], claims["sid"], claims["ver"]):
         raise InvalidToken("Token has been revoked")
-    return issue_pair(await _active_user(claims), claims["sid"])
+    return issue_pair(await _active_user(claims), claims["sid"], claims["auth_time"])
 
 
 async def logout(principal: Principal, refresh_token: str) -> None:
@@ -177,4 +187,7 @@ async def redeem_ws_ticket(ticket: str) -> Principal | None:
     if not ticket or len(ticket) > 128:
         return None
     raw = await kv().getdel(f"ws-ticket:{ticket}")
-    return Principal(**json.loads(raw)) if raw else None
+    try:
+        return Principal(**json.loads(raw)) if raw else None
+    except TypeError:  # a ticket issued by an older release, with other fields
+        return None
