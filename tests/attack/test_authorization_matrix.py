@@ -140,6 +140,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/leveltest/attempts/{attempt_id}/submit"): Row(
         owner_only(202), params=lambda o: {"attempt_id": o.submittable_attempt.id}
     ),
+    # Data rights (apps/privacy): a wrong password erases nobody; the owner's job is not an export, so not found.
+    ("DELETE", "/api/me"): Row(users(403), body=lambda o, who, ctx: {"json": {"password": "not the password"}}),
+    ("POST", "/api/me/export"): Row(users(202)),
+    ("GET", "/api/me/export/{job_id}"): Row(users(404), params=lambda o: {"job_id": o.job.id}),
     ("GET", "/api/leveltest/attempts/{attempt_id}/report"): Row(
         {**owner_only(200), "teacher": 200, "staff": 200},
         params=lambda o: {"attempt_id": o.reported_attempt.id},
