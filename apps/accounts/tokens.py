@@ -10,6 +10,7 @@ request); the database lookup of a verified token (active user, current ``token_
 """
 
 import asyncio
+import base64
 import hashlib
 import json
 import secrets
@@ -118,10 +119,22 @@ async def _active_user(claims: dict) -> User:
     return user
 
 
-async def _cached_and_state(cache_key: str | None, claims: dict) -> tuple[str | None, list[str | None]]:
+def _named_session(token: str) -> tuple[int, str] | None:
+    """The user and session a token names, read without checking its signature, only to build the keys of the one
+    round trip: nothing is trusted from it. A cached lookup exists only for a token string verified before, and any
+    other token is verified in full."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        return int(claims["sub"]), str(claims["sid"])
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None
+
+
+async def _cached_and_state(cache_key: str | None, user_id: int, sid: str) -> tuple[str | None, list[str | None]]:
     """The cached lookup (None: none or not cached) and the revocation marks, in one round trip when the cache and
     the durable store are one Redis (or one in-process store), else two at once."""
-    keys = revocation.state_keys(claims["uid"], claims["sid"])
+    keys = revocation.state_keys(user_id, sid)
     if cache_key is None:
         return None, await durable_kv().mget(keys)
     if kv() is durable_kv():
@@ -132,15 +145,27 @@ async def _cached_and_state(cache_key: str | None, claims: dict) -> tuple[str | 
 
 
 async def verify_access(token: str) -> Principal:
-    """Return the caller for a valid access token; raise ``InvalidToken`` otherwise."""
-    claims = _decode(token, "access")
+    """Return the caller for a valid access token; raise ``InvalidToken`` otherwise.
+
+    A token whose lookup is cached (its exact string was verified before, the entry lives no longer than the token)
+    skips the signature check and the database; its revocation marks are read on every call all the same.
+    """
     key = "jwt:" + hashlib.sha256(token.encode()).hexdigest() if settings.JWT_CACHE_TTL else None
-    cached, state = await _cached_and_state(key, claims)
-    if revocation.is_revoked(state, claims["ver"]):
-        raise InvalidToken("Token has been revoked")
+    named = _named_session(token) if key else None
+    claims = None
+    if named is None:
+        claims = _decode(token, "access")
+        named = (claims["uid"], claims["sid"])
+    cached, state = await _cached_and_state(key, *named)
     cache_result("jwt", cached is not None)
     if cached is not None:
-        return Principal(**json.loads(cached))
+        principal = Principal(**json.loads(cached))
+        if revocation.is_revoked(state, principal.ver):
+            raise InvalidToken("Token has been revoked")
+        return principal
+    claims = claims or _decode(token, "access")
+    if (claims["uid"], claims["sid"]) != named or revocation.is_revoked(state, claims["ver"]):
+        raise InvalidToken("Token has been revoked")
     user = await _active_user(claims)
     principal = Principal(id=user.pk, username=user.username, role=user.role, sid=claims["sid"], ver=claims["ver"])
     ttl = min(settings.JWT_CACHE_TTL, claims["exp"] - time.time())

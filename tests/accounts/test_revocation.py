@@ -2,6 +2,7 @@
 
 import time
 
+import jwt
 import pytest
 from asgiref.sync import sync_to_async
 from django.test import Client
@@ -157,3 +158,22 @@ async def test_a_token_issued_after_a_revocation_works(client, student):
     assert await _me(client, pair) == 401
     fresh = await _signed_in_and_cached(client)
     assert (await _refresh(client, fresh)).status_code == 200
+
+
+async def test_a_forged_token_naming_a_cached_session_is_still_verified_in_full(client, student, staff):
+    """The cache is found by the exact token string: the same user and session with another role, signature or
+    expiry are a different string, checked in full."""
+    import jwt
+
+    pair = await _signed_in_and_cached(client)
+    header, payload, signature = pair["access"].split(".")
+    claims = jwt.decode(pair["access"], options={"verify_signature": False})
+    for forged_claims, key in (
+        ({**claims, "role": "staff"}, "not-the-key-not-the-key-not-the-key"),
+        ({**claims, "sub": str(staff.pk)}, "not-the-key-not-the-key-not-the-key"),
+    ):
+        forged = jwt.encode(forged_claims, key, algorithm="HS256")
+        assert await _me(client, {"access": forged}) == 401
+        swapped = f"{header}.{forged.split('.')[1]}.{signature}"
+        assert await _me(client, {"access": swapped}) == 401
+    assert await _me(client, pair) == 200
