@@ -163,7 +163,6 @@ async def test_a_token_issued_after_a_revocation_works(client, student):
 async def test_a_forged_token_naming_a_cached_session_is_still_verified_in_full(client, student, staff):
     """The cache is found by the exact token string: the same user and session with another role, signature or
     expiry are a different string, checked in full."""
-    import jwt
 
     pair = await _signed_in_and_cached(client)
     header, payload, signature = pair["access"].split(".")
