@@ -2,6 +2,7 @@
 user has at most WS_MAX_PER_USER open at once on all web processes together (one more: 4429)."""
 
 import asyncio
+import threading
 import time
 
 import jwt
@@ -98,6 +99,16 @@ async def test_deactivation_in_sync_code_closes_the_users_sockets(client, studen
         student.save()
 
     await sync_to_async(deactivate)()
+    assert await _closed_with(socket) == 4401
+    await socket.disconnect()
+
+
+async def test_a_revocation_from_a_thread_without_an_event_loop_closes_the_sockets(client, student):
+    """A Dramatiq worker thread: plain sync code, no event loop of its own or above it."""
+    socket = await _open(client, await _sign_in(client))
+    thread = threading.Thread(target=student.revoke_tokens)
+    thread.start()
+    await asyncio.get_running_loop().run_in_executor(None, thread.join, 10)
     assert await _closed_with(socket) == 4401
     await socket.disconnect()
 
