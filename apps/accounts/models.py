@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F
 from django.db.models.expressions import Combinable
+from django.utils.crypto import salted_hmac
 
 from apps.accounts import revocation
 
@@ -17,7 +19,8 @@ class User(AbstractUser):
 
     Saving a new password (``set_password``, by any route: the API, the admin's forms, ``changepassword``) or a
     deactivation bumps it, and every sign-in of the user ends: tokens and websockets through ``revocation``, the
-    teacher and admin pages' sessions through Django's session hash (of the password) and its ``is_active`` check.
+    teacher and admin pages' sessions through the session hash, which covers ``token_version`` as well as the
+    password (so the admin's "revoke tokens" and an erasure end them too).
     """
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT, db_index=True)
@@ -59,6 +62,19 @@ class User(AbstractUser):
 
     def has_module_perms(self, app_label) -> bool:
         return (self.is_active and self.role == Role.STAFF) or super().has_module_perms(app_label)
+
+    # Django checks a session against this hash on every request; over the password alone (Django's default) only a
+    # new password would end the teacher and admin pages' sessions, not a revocation.
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(None)
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret)
+
+    def _session_hash(self, secret: str | None) -> str:
+        material = f"{self.password}:{self.token_version}"
+        return salted_hmac("apps.accounts.User.session_hash", material, secret=secret, algorithm="sha256").hexdigest()
 
     def revoke_tokens(self) -> None:
         """Invalidate every access and refresh token issued to this user so far and close their websockets."""

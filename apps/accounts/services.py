@@ -11,9 +11,9 @@ from apps.core.errors import ApiError, Unprocessable
 
 
 class WrongPassword(ApiError):
-    """Raised when the current password given to change it is wrong."""
+    """Raised when the password that confirms a change (a new password, an erasure) is wrong."""
 
-    status = 400
+    status = 403
 
 
 def _problems(password: str, user: User) -> list[str]:

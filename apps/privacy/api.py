@@ -14,6 +14,7 @@ from apps.accounts import throttle
 from apps.accounts.api import router as accounts_router
 from apps.accounts.auth import caller, jwt_auth
 from apps.accounts.models import User
+from apps.accounts.services import WrongPassword
 from apps.jobs.models import Job
 from apps.privacy import erasure, services
 from apps.privacy.schemas import EraseIn, ExportAccepted, ExportOut
@@ -56,7 +57,7 @@ async def erase_me(request: HttpRequest, payload: EraseIn):
     await sync_to_async(throttle.check, thread_sensitive=False)(user.username, request)
     if not await user.acheck_password(payload.password):
         await sync_to_async(throttle.failed, thread_sensitive=False)(user.username, request)
-        raise HttpError(403, "Wrong password")
+        raise WrongPassword("The password is wrong")
     try:
         erased = await sync_to_async(erasure.erase)(user.pk, actor_id=user.pk, actor_role=user.role, via="api")
     except User.DoesNotExist:  # a concurrent erasure won

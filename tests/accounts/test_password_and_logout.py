@@ -78,7 +78,7 @@ async def test_a_wrong_current_password_is_refused_and_counted_by_the_sign_in_th
     settings.AUTH_FAILURE_LIMIT = 3
     pair = await _sign_in(client)
     statuses = [(await _change(client, pair, old=f"guess {i}")).status_code for i in range(3)]
-    assert statuses == [400, 400, 400]
+    assert statuses == [403, 403, 403]
     wrong = await _change(client, pair, old="guess 4")
     assert wrong.status_code == 429 and int(wrong.headers["Retry-After"]) >= 1
     locked = await _change(client, pair)  # the right password, while locked
@@ -89,7 +89,7 @@ async def test_a_wrong_current_password_is_refused_and_counted_by_the_sign_in_th
 
 async def test_the_wrong_current_password_message_is_clear(client, student):
     response = await _change(client, await _sign_in(client), old="not it")
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert response.json()["error"]["message"] == "The current password is wrong"
 
 

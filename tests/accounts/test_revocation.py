@@ -176,3 +176,15 @@ async def test_a_forged_token_naming_a_cached_session_is_still_verified_in_full(
         swapped = f"{header}.{forged.split('.')[1]}.{signature}"
         assert await _me(client, {"access": swapped}) == 401
     assert await _me(client, pair) == 200
+
+
+async def test_a_revocation_ends_the_users_sessions_on_the_teacher_pages(client, teacher):
+    """The admin's "revoke tokens" (and an erasure) end the HTML sessions too, not only a new password."""
+    pages = Client()
+    assert await sync_to_async(pages.login)(username="tess", password=PASSWORD)
+    assert (await sync_to_async(pages.get)("/teacher/")).status_code == 200
+    await sync_to_async(teacher.revoke_tokens)()
+    after = await sync_to_async(pages.get)("/teacher/")
+    assert after.status_code == 302 and after["Location"].startswith("/teacher/login/")
+    assert await sync_to_async(pages.login)(username="tess", password=PASSWORD)  # a new sign-in works
+    assert (await sync_to_async(pages.get)("/teacher/")).status_code == 200

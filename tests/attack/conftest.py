@@ -16,6 +16,8 @@ from apps.jobs.services import create_finished
 from apps.leveltest.models import Answer, Attempt, Item, Report, WritingPrompt
 from apps.ocr.models import Document, DocumentKind, Page, PageSource
 from apps.ocr.services import Upload, fingerprint
+from apps.privacy.models import Export
+from apps.privacy.services import EXPORT_KIND
 
 #: Written into every private object of the owner; nobody else may ever see it in a response.
 CANARY = "CANARY-alice-5f0c9e"
@@ -76,6 +78,7 @@ class Owned:
     submittable_attempt: Attempt
     reported_attempt: Attempt
     served_item: Item
+    export_job: Job
 
     def secret_uuids(self) -> set[str]:
         return {
@@ -90,6 +93,7 @@ class Owned:
                 self.submittable_attempt.id,
                 self.reported_attempt.id,
                 self.reported_attempt.job_id,
+                self.export_job.id,
             )
         }
 
@@ -177,7 +181,10 @@ def make_owned(student, engine: str) -> Owned:
         items=[],
         writing={"text": f"My weekend {CANARY}", "level": "B1"},
     )
+    export_job = _done_job(student, EXPORT_KIND, {})
+    Export.objects.create(owner=student, job=export_job, document={"profile": {"note": CANARY}}, size=40)
     return Owned(
+        export_job=export_job,
         job=job,
         document=document,
         seed_document=seed_document,

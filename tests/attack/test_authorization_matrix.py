@@ -1,9 +1,11 @@
-"""Authorization matrix: every endpoint of the OpenAPI schema, as each of six people, plus two forged credentials.
+"""Authorization matrix: every endpoint of the OpenAPI schema, as each of six people, plus two forged credentials and
+the real tokens of a user who logged out and of one who erased their account.
 
-The student ("owner") owns a job, an OCR document, a conversation with messages and level-test attempts (one with a
-report). Nobody else gets a 2xx on them (except the student's teacher and staff, on the level-test report, as the
-README says), nobody else ever sees the owner's data in any response (a canary string and the objects' ids), and
-anonymous callers get 401 everywhere except the public endpoints. A new endpoint without a row here fails the test.
+The student ("owner") owns a job, an OCR document, a conversation with messages, level-test attempts (one with a
+report) and a data export. Nobody else gets a 2xx on them (except the student's teacher and staff, on the level-test
+report, as the README says), nobody else ever sees the owner's data in any response (a canary string and the
+objects' ids), and anonymous callers get 401 everywhere except the public endpoints. A new endpoint without a row
+here fails the test.
 """
 
 import time
@@ -16,13 +18,16 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.conf import settings as django_settings
 
+from apps.accounts.models import Role
 from apps.accounts.tokens import issue_pair
 from tests.attack.conftest import CACHED_TEXT, CANARY, PEOPLE, Owned, cache_cefr_level
+from tests.conftest import PASSWORD, _make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-#: Credentials that must count as no credentials at all (in addition to sending none).
-FORGED = ("expired_token", "foreign_key_token")
+#: Credentials that must count as no credentials at all (in addition to sending none): forged ones, and the real
+#: access tokens of a user who logged out and of one who erased their account.
+FORGED = ("expired_token", "foreign_key_token", "logged_out", "erased")
 CALLERS = (*PEOPLE, *FORGED)
 ANONYMOUS_LIKE = {"anonymous", *FORGED}
 PUBLIC_PATHS = {"/api/health", "/api/ready", "/api/auth/token", "/api/auth/refresh"}
@@ -143,7 +148,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     # Data rights (apps/privacy): a wrong password erases nobody; the owner's job is not an export, so not found.
     ("DELETE", "/api/me"): Row(users(403), body=lambda o, who, ctx: {"json": {"password": "not the password"}}),
     ("POST", "/api/me/export"): Row(users(202)),
-    ("GET", "/api/me/export/{job_id}"): Row(users(404), params=lambda o: {"job_id": o.job.id}),
+    ("GET", "/api/me/export/{job_id}"): Row(owner_only(200), params=lambda o: {"job_id": o.export_job.id}, canary=True),
     ("GET", "/api/leveltest/attempts/{attempt_id}/report"): Row(
         {**owner_only(200), "teacher": 200, "staff": 200},
         params=lambda o: {"attempt_id": o.reported_attempt.id},
@@ -173,6 +178,24 @@ def _credentials(people: dict) -> dict[str, dict[str, str]]:
     }
 
 
+async def _signed_out_credentials(client) -> dict[str, dict[str, str]]:
+    """Real access tokens, used once (so their lookups are cached), of a learner who then logged out and of one who
+    then erased their account: both must count as no credentials at all."""
+    headers = {}
+    for who, name in (("logged_out", "leaver"), ("erased", "eraser")):
+        await sync_to_async(_make_user)(name, Role.STUDENT)
+        signed_in = await client.post("/api/auth/token", json={"username": name, "password": PASSWORD})
+        pair = signed_in.json()
+        headers[who] = {"Authorization": f"Bearer {pair['access']}"}
+        assert (await client.get("/api/me", headers=headers[who])).status_code == 200
+        if who == "logged_out":
+            ended = await client.post("/api/auth/logout", json={"refresh": pair["refresh"]}, headers=headers[who])
+        else:
+            ended = await client.request("DELETE", "/api/me", json={"password": PASSWORD}, headers=headers[who])
+        assert ended.status_code == 204, ended.text
+    return headers
+
+
 def _leaks(text: str, owned: Owned) -> list[str]:
     found = [CANARY] if CANARY in text else []
     return found + sorted(u for u in owned.secret_uuids() if u in text)
@@ -196,7 +219,7 @@ async def test_it_lets_nobody_but_the_owner_reach_the_owners_objects(client, peo
     settings.LLM_TIMEOUT = 5.0
     await cache_cefr_level()
     schema = (await client.get("/api/openapi.json")).json()
-    credentials = await sync_to_async(_credentials)(people)
+    credentials = await sync_to_async(_credentials)(people) | await _signed_out_credentials(client)
     ctx = {"people": people}
     problems, requests = [], 0
     for method, path in schema_operations(schema):

@@ -95,7 +95,7 @@ async def test_a_wrong_password_erases_nothing_and_counts_as_a_failed_sign_in(cl
     headers = await abearer(student)
     for _ in range(3):
         refused = await erase(client, headers, password="not my password")
-        assert refused.status_code == 403 and refused.json()["error"]["message"] == "Wrong password"
+        assert refused.status_code == 403 and refused.json()["error"]["message"] == "The password is wrong"
     locked = await erase(client, headers)  # the right password, but the account is locked for this address
     assert locked.status_code == 429 and locked.headers["Retry-After"]
     signin = await client.post("/api/auth/token", json={"username": "alice", "password": PASSWORD})
