@@ -2,6 +2,7 @@
 
 import logging
 import threading
+from pathlib import Path
 
 import dramatiq
 from django.conf import settings
@@ -21,11 +22,16 @@ def batcher() -> MicroBatcher:
     global _batcher, _load_error
     with _lock:
         if _batcher is None and _load_error is None:
-            from apps.cefr.model import CefrModel, ModelUnavailable
+            from apps.cefr.inference import ModelUnavailable
+            from apps.cefr.serving import load_model
 
             try:
-                model = CefrModel.load(
-                    settings.CEFR_MODEL_DIR, threads=settings.CEFR_TORCH_THREADS, device=settings.CEFR_DEVICE
+                model = load_model(
+                    Path(settings.CEFR_MODEL_DIR),
+                    Path(settings.CEFR_ONNX_CACHE_DIR),
+                    threads=settings.CEFR_TORCH_THREADS,
+                    device=settings.CEFR_DEVICE,
+                    runtime=settings.CEFR_RUNTIME,
                 )
             except ModelUnavailable as exc:
                 _load_error = str(exc)

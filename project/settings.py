@@ -276,6 +276,14 @@ CEFR_TIMEOUT = envfloat("CEFR_TIMEOUT", 15.0, min_value=0.1, max_value=300)
 # Where the CEFR model runs in the worker: "auto" (a CUDA GPU when torch sees one, else the CPU), "cpu", "cuda:0"...
 CEFR_DEVICE = envstr("CEFR_DEVICE", "auto")
 CEFR_TORCH_THREADS = envint("CEFR_TORCH_THREADS", 1, min_value=1, max_value=64)
+# "auto": ONNX Runtime on the CPU (faster at identical levels: bench/results/cefr-runtime.json), torch on a GPU;
+# "onnx" or "torch" force one. The ONNX graph is exported from the weights at a worker's first load, into
+# CEFR_ONNX_CACHE_DIR under the weights' hash; CEFR_TORCH_THREADS sets either runtime's threads.
+CEFR_RUNTIME = envchoice("CEFR_RUNTIME", "auto", {"auto", "onnx", "torch"})
+CEFR_ONNX_CACHE_DIR = Path(envstr("CEFR_ONNX_CACHE_DIR", str(DATA_DIR / "cefr-onnx")))
+# The band a learner sees: "B1-B2" when the second most probable level is next to the first and has at least this
+# fraction of its probability, else the single level (apps/cefr/bands.py).
+CEFR_BAND_RATIO = envfloat("CEFR_BAND_RATIO", 0.5, min_value=0.0, max_value=1.0)
 CEFR_MAX_TEXTS = envint("CEFR_MAX_TEXTS", 64, min_value=1, max_value=1024)
 CEFR_MAX_CHARS = envint("CEFR_MAX_CHARS", 2000, min_value=10, max_value=100_000)
 

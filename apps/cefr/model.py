@@ -1,4 +1,5 @@
-"""Inference with the fine-tuned CEFR classifier (a BERT sequence classifier saved by ``build_cefr_model``).
+"""Inference with the fine-tuned CEFR classifier (a BERT sequence classifier saved by ``build_cefr_model``) in
+torch, and its export to ONNX (``onnx_runtime`` serves that file on the CPU).
 
 This is the only place besides ``training`` that imports torch and transformers; import it lazily from worker code,
 never from the web process.
@@ -6,6 +7,7 @@ never from the web process.
 
 import logging
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +18,15 @@ import torch  # noqa: E402
 from transformers import AutoModelForSequenceClassification, AutoTokenizer  # noqa: E402
 from transformers.utils import logging as hf_logging  # noqa: E402
 
+from apps.cefr import inference  # noqa: E402
+from apps.cefr.inference import MAX_LENGTH, REQUIRED_FILES, ModelUnavailable  # noqa: E402, F401
 from apps.cefr.levels import LEVELS  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
-MAX_LENGTH = 96  # tokens; training and inference truncate here (the longest training sentence has 48)
 MAX_THREADS = 2
-REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer_config.json")
-
-
-class ModelUnavailable(Exception):
-    """Raised when the CEFR model folder is missing, incomplete or corrupt, so no level can be predicted."""
+ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+ONNX_OPSET = 17
 
 
 def default_model_path() -> Path:
@@ -59,10 +59,15 @@ def limit_threads(threads: int = MAX_THREADS) -> None:
 class CefrModel:
     """A loaded classifier; ``predict`` is safe to call from several threads (inference only, no state changes)."""
 
-    def __init__(self, model: Any, tokenizer: Any, max_length: int, path: Path, device: torch.device) -> None:
+    runtime = "torch"
+
+    def __init__(
+        self, model: Any, tokenizer: Any, config: inference.ModelConfig, path: Path, device: torch.device
+    ) -> None:
         self.model = model
         self.tokenizer = tokenizer
-        self.max_length = max_length
+        self.max_length = config.max_length
+        self.temperature = config.temperature
         self.path = path
         self.device = device
 
@@ -75,7 +80,7 @@ class CefrModel:
         when a file cannot be parsed, or when the weights or labels do not match a six-level classifier.
         """
         folder = Path(path) if path is not None else default_model_path()
-        _check_files(folder)
+        inference.check_files(folder)
         limit_threads(threads)
         try:
             model, tokenizer = _load_pretrained(folder)
@@ -84,46 +89,63 @@ class CefrModel:
         except Exception as exc:  # any parse or shape error means the folder is unusable
             raise ModelUnavailable(f"CEFR model in {folder} is corrupt or unreadable: {exc}") from exc
         _check_labels(folder, model.config)
+        config = inference.read_config(folder)
         where = resolve_device(device)
         model.to(where)
-        max_length = int(getattr(model.config, "cefr_max_length", MAX_LENGTH))
-        logger.info("loaded CEFR model from %s on %s (max_length=%d)", folder, where, max_length)
-        return cls(model, tokenizer, max_length, folder, where)
+        logger.info("loaded CEFR model from %s on %s with torch (%s)", folder, where, config)
+        return cls(model, tokenizer, config, folder, where)
 
     def predict(self, texts: list[str]) -> list[dict[str, Any]]:
         """Classify ``texts`` in one batched forward pass.
 
         Returns one ``{"level": "B1", "scores": {"A1": p, ..., "C2": p}}`` per text, in input order; scores are
-        probabilities in LEVELS order that sum to 1. Texts longer than ``max_length`` tokens are truncated.
-        Raises ValueError for a text that is not a string or is empty/whitespace only.
+        calibrated probabilities (``softmax(logits / temperature)``) in LEVELS order that sum to 1. Texts longer
+        than ``max_length`` tokens are truncated. Raises ValueError for a text that is not a string or is
+        empty/whitespace only.
         """
-        for position, text in enumerate(texts):
-            if not isinstance(text, str) or not text.strip():
-                raise ValueError(f"text {position} is empty; nothing to classify")
+        inference.check_texts(texts)
         if not texts:
             return []
+        return inference.results(self.logits(texts), self.temperature)
+
+    def logits(self, texts: list[str]) -> Any:
+        """The raw logits of ``texts`` (one forward pass) as a float32 numpy array of shape (len(texts), 6)."""
         encoded = self.tokenizer(
             list(texts), padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
         )
         with torch.inference_mode():
-            logits = self.model(**encoded.to(self.device)).logits
-            probabilities = logits.float().softmax(dim=-1).cpu().tolist()
-        return [_result(row) for row in probabilities]
+            return self.model(**encoded.to(self.device)).logits.float().cpu().numpy()
+
+    def export_onnx(self, target: Path) -> None:
+        """Write the classifier as an ONNX graph (inputs ONNX_INPUTS, output ``logits``; batch and sequence axes
+        dynamic) to ``target``. The model stays in eval mode on its device."""
+        example = self.tokenizer(["An example.", "A longer example sentence."], padding=True, return_tensors="pt")
+        wrapper = _Logits(self.model).eval()
+        axes = {name: {0: "batch", 1: "sequence"} for name in ONNX_INPUTS} | {"logits": {0: "batch"}}
+        with warnings.catch_warnings(), torch.inference_mode(False), torch.no_grad():
+            warnings.simplefilter("ignore")  # the tracer's notes about Python control flow on shapes
+            torch.onnx.export(
+                wrapper,
+                tuple(example[name].to(self.device) for name in ONNX_INPUTS),
+                str(target),
+                input_names=list(ONNX_INPUTS),
+                output_names=["logits"],
+                dynamic_axes=axes,
+                opset_version=ONNX_OPSET,
+                dynamo=False,  # the TorchScript exporter: the dynamo one needs onnxscript, which we do not ship
+            )
+        self.model.eval()  # export restores the wrapper's mode; keep inference deterministic whatever it did
 
 
-def _result(probabilities: list[float]) -> dict[str, Any]:
-    scores = dict(zip(LEVELS, probabilities, strict=True))
-    return {"level": max(scores, key=scores.__getitem__), "scores": scores}
+class _Logits(torch.nn.Module):
+    """The classifier with positional inputs and the logits tensor as its only output (what ONNX export needs)."""
 
+    def __init__(self, model: Any) -> None:
+        super().__init__()
+        self.model = model
 
-def _check_files(folder: Path) -> None:
-    if not folder.is_dir():
-        raise ModelUnavailable(
-            f"CEFR model folder {folder} does not exist; build it with `python manage.py build_cefr_model`"
-        )
-    missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
-    if missing:
-        raise ModelUnavailable(f"CEFR model folder {folder} is incomplete: missing {', '.join(missing)}")
+    def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+        return self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).logits
 
 
 def _load_pretrained(folder: Path) -> tuple[Any, Any]:

@@ -25,5 +25,10 @@ class ClassifyIn(Schema):
 
 class ClassifyOut(Schema):
     text: str
-    level: str
-    scores: dict[str, float]
+    level: str = Field(..., description="the most probable level")
+    scores: dict[str, float] = Field(..., description="calibrated probability of each level, A1 to C2")
+    confidence: float = Field(..., description="probability of the most probable level")
+    band: str = Field(
+        ...,
+        description='"B1-B2" when the second most probable level is adjacent and close (CEFR_BAND_RATIO), else level',
+    )

@@ -4,6 +4,8 @@ from django.conf import settings
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from apps.cefr import bands
+
 
 class ConversationIn(Schema):
     topic: str = Field("", max_length=200)
@@ -34,6 +36,8 @@ class MessageIn(Schema):
 class CefrOut(Schema):
     level: str
     scores: dict[str, float]
+    confidence: float = Field(..., description="probability of the most probable level")
+    band: str = Field(..., description='what the learner is shown: "B1-B2" when the text sits between two levels')
 
 
 class TokensOut(Schema):
@@ -56,7 +60,10 @@ class MessageOut(Schema):
 
     @staticmethod
     def resolve_cefr(message) -> dict | None:
-        return {"level": message.cefr_level, "scores": message.cefr_scores} if message.cefr_level else None
+        if not message.cefr_level:
+            return None
+        scores = message.cefr_scores
+        return {"level": message.cefr_level, "scores": scores, **bands.describe(scores, message.cefr_level)}
 
     @staticmethod
     def resolve_tokens(message) -> dict:

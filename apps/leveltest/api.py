@@ -9,7 +9,7 @@ from ninja.responses import Status
 from apps.accounts.auth import caller, jwt_auth, require_role
 from apps.core.errors import Conflict
 from apps.core.ratelimit import limit_user
-from apps.leveltest import services
+from apps.leveltest import reports, services
 from apps.leveltest.models import Attempt, Report
 from apps.leveltest.schemas import AnswerIn, AttemptOut, AttemptProgressOut, ReportOut, SubmittedOut
 from apps.leveltest.signals import report_viewed
@@ -99,6 +99,7 @@ async def report(request: HttpRequest, attempt_id: UUID):
                 for f in ("level", "theta", "standard_error", "skills", "items", "writing", "created_at")
             },
         }
+        report["writing"] = reports.with_band(report["writing"])
         if who.role == "student":  # the bank is reused: a learner sees which items were right, never the keys
             report["items"] = [{k: v for k, v in i.items() if k not in LEARNER_HIDDEN} for i in report["items"]]
         return report

@@ -1,5 +1,6 @@
 """Building the report of a submitted attempt (run by the ``leveltest.report`` actor)."""
 
+from apps.cefr import bands
 from apps.leveltest import scoring
 from apps.leveltest.models import Attempt, Report, Skill
 
@@ -40,16 +41,30 @@ def build(attempt: Attempt) -> dict:
         "skills": skills,
         "items": items,
         "writing": (
-            {
-                "prompt": writing.prompt.prompt,
-                "text": writing.text,
-                "level": writing.level or None,
-                "scores": writing.scores,
-            }
+            with_band(
+                {
+                    "prompt": writing.prompt.prompt,
+                    "text": writing.text,
+                    "level": writing.level or None,
+                    "scores": writing.scores,
+                }
+            )
             if writing
             else None
         ),
     }
+
+
+def with_band(writing: dict | None) -> dict | None:
+    """The writing part of a report with ``band`` and ``confidence`` (derived from its scores when a report written
+    before bands existed lacks them; both None when the sample has no level)."""
+    if writing is None or "band" in writing:
+        return writing
+    scores, level = writing.get("scores"), writing.get("level")
+    shown: dict[str, float | str | None] = {"band": None, "confidence": None}
+    if scores and level:
+        shown.update(bands.describe(scores, level))
+    return {**writing, **shown}
 
 
 def save(attempt: Attempt) -> Report:

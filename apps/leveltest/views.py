@@ -8,6 +8,7 @@ from django.shortcuts import render
 from apps.accounts.models import Classroom, Role, User
 from apps.leveltest.charts import level_chart
 from apps.leveltest.models import Report
+from apps.leveltest.reports import with_band
 from apps.leveltest.signals import report_viewed
 
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
@@ -77,6 +78,7 @@ async def student_report(request: HttpRequest, student_id: int) -> HttpResponse:
         rows = [(skill.capitalize(), data["level"]) for skill, data in report.skills.items()]
         rows.append(("Overall", report.level))
         if report.writing:
+            report.writing = with_band(report.writing) or {}  # for the page only; the stored report is not rewritten
             rows.append(("Writing", report.writing.get("level")))
         context["chart"] = level_chart(rows)
         context["right"] = sum(1 for item in report.items if item["correct"])

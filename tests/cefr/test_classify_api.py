@@ -1,9 +1,12 @@
 """POST /api/cefr/classify through the whole stack: cache, broker, a real worker with the real model."""
 
+import json
+
 import pytest
 from asgiref.sync import sync_to_async
 
-from apps.cefr import services
+from apps.cefr import bands, services
+from apps.core.kv import kv
 from apps.core.metrics import CACHE_REQUESTS
 from tests.conftest import abearer
 
@@ -27,7 +30,33 @@ async def test_it_classifies_texts_in_input_order(client, student, worker):
         assert set(result["scores"]) == set(LEVEL_INDEX)
         assert abs(sum(result["scores"].values()) - 1) < 1e-3
         assert result["level"] == max(result["scores"], key=result["scores"].get)
+        assert result["confidence"] == pytest.approx(max(result["scores"].values()))
+        assert result["band"] == bands.band(result["scores"]) and result["level"] in result["band"].split("-")
     assert expected_level(easy["scores"]) < expected_level(hard["scores"])
+
+
+async def test_a_result_cached_before_bands_existed_is_answered_with_confidence_and_band(client, student):
+    old = {"level": "B1", "scores": {"A1": 0.0, "A2": 0.1, "B1": 0.5, "B2": 0.4, "C1": 0.0, "C2": 0.0}}
+    await kv().set(services.cache_key("An old sentence."), json.dumps(old), 60)
+    response = await client.post(
+        "/api/cefr/classify", json={"texts": ["An old sentence."]}, headers=await abearer(student)
+    )
+    assert response.status_code == 200, response.text  # no worker: the cache answered
+    assert response.json() == [{"text": "An old sentence.", **old, "confidence": 0.5, "band": "B1-B2"}]
+
+
+def test_new_weights_or_temperature_use_new_cache_keys(settings, tmp_path):
+    before = services.cache_key(EASY)
+    assert before.startswith(f"cefr:v{services.CACHE_VERSION}:")
+    folder = tmp_path / "model"
+    folder.mkdir()
+    source = settings.CEFR_MODEL_DIR
+    (folder / "model.safetensors").symlink_to(source / "model.safetensors")
+    config = json.loads((source / "config.json").read_text())
+    (folder / "config.json").write_text(json.dumps({**config, "cefr_temperature": 1.7}))
+    settings.CEFR_MODEL_DIR = folder
+    assert services.cache_key(EASY) != before
+    assert services.cache_key("  I like my   cat. ") == services.cache_key(EASY)
 
 
 async def test_a_repeated_sentence_is_served_from_the_cache_without_a_worker(client, student, worker):

@@ -3,6 +3,7 @@
 import pytest
 from channels.testing import WebsocketCommunicator
 
+from apps.cefr import bands
 from apps.chat.models import Message, ReplyStatus, Role
 from project.asgi import application
 from tests.conftest import abearer
@@ -21,7 +22,10 @@ async def test_the_offline_tutor_corrects_a_mistake_and_the_message_gets_a_level
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["message"]["role"] == "learner" and body["message"]["text"] == "She go to school every day."
-    assert body["message"]["cefr"]["level"] in {"A1", "A2", "B1", "B2", "C1", "C2"}
+    cefr = body["message"]["cefr"]
+    assert cefr["level"] in {"A1", "A2", "B1", "B2", "C1", "C2"} and cefr["level"] in cefr["band"].split("-")
+    assert cefr["band"] == bands.band(cefr["scores"])
+    assert cefr["confidence"] == pytest.approx(max(cefr["scores"].values()))
     reply = body["reply"]
     assert reply["status"] == "done" and reply["metadata"] == {"offline": True}
     assert '"She goes"' in reply["text"] and reply["text"].endswith("?")
@@ -173,3 +177,14 @@ async def test_conversations_are_created_and_listed_per_learner(client, student,
         c["topic"] for c in (await client.get("/api/chat/conversations", headers=await abearer(student))).json()
     ] == ["Travel"]
     assert (await client.get("/api/chat/conversations", headers=await abearer(other_student))).json() == []
+
+
+async def test_a_message_classified_before_bands_existed_shows_its_band_in_the_history(client, student, conversation):
+    scores = {"A1": 0.05, "A2": 0.55, "B1": 0.35, "B2": 0.05, "C1": 0.0, "C2": 0.0}
+    await Message.objects.acreate(
+        conversation=conversation, role=Role.LEARNER, text="I goed home.", cefr_level="A2", cefr_scores=scores
+    )
+    response = await client.get(url(conversation), headers=await abearer(student))
+    assert response.status_code == 200, response.text
+    [message] = response.json()["messages"]
+    assert message["cefr"] == {"level": "A2", "scores": scores, "confidence": 0.55, "band": "A2-B1"}

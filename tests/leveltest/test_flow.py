@@ -3,7 +3,8 @@
 import pytest
 from asgiref.sync import sync_to_async
 
-from apps.leveltest.models import Attempt, Item, WritingAnswer
+from apps.cefr import bands
+from apps.leveltest.models import Attempt, Item, Report, WritingAnswer
 from tests.conftest import abearer
 from tests.leveltest.conftest import take_test
 
@@ -103,6 +104,15 @@ async def test_the_writing_sample_is_classified_and_in_the_report(client, studen
     await jobs.wait(attempt.job, timeout=60)
     report = (await client.get(f"{url}/report", headers=run["headers"])).json()
     assert report["writing"]["text"] == text and report["writing"]["level"] == writing.level
+    assert report["writing"]["band"] == bands.band(writing.scores, writing.level)
+    assert report["writing"]["confidence"] == pytest.approx(max(writing.scores.values()))
+    # A report written before bands existed gets its band when read.
+    stored = await Report.objects.aget(attempt_id=run["attempt"])
+    stored.writing = {k: v for k, v in stored.writing.items() if k not in ("band", "confidence")}
+    await stored.asave(update_fields=["writing"])
+    again = (await client.get(f"{url}/report", headers=run["headers"])).json()
+    assert again["writing"]["band"] == report["writing"]["band"]
+    assert again["writing"]["confidence"] == pytest.approx(report["writing"]["confidence"])
 
 
 async def test_only_students_start_attempts(client, teacher, staff):
