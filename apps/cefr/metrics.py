@@ -79,14 +79,40 @@ def lenient_macro_f1(low: Sequence[str], high: Sequence[str], pred: Sequence[str
     return macro_f1(lenient_gold(low, high, pred), pred)
 
 
+def recall(gold: Sequence[str], pred: Sequence[str], level: str) -> float:
+    """Return the share of ``level`` items in ``gold`` predicted as ``level``; 0.0 when ``gold`` has none."""
+    _check(gold, pred)
+    relevant = [p for g, p in zip(gold, pred, strict=True) if g == level]
+    return sum(p == level for p in relevant) / len(relevant) if relevant else 0.0
+
+
+def expected_calibration_error(confidences: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:
+    """Return the expected calibration error of top-class probabilities (``bins`` equal-width bins over [0, 1]).
+
+    ECE = sum over bins of (share of items in the bin) x |accuracy in the bin - mean confidence in the bin|; a
+    confidence of exactly 1.0 falls in the last bin. Raises ValueError for empty or mismatched sequences.
+    """
+    if len(confidences) != len(correct) or not confidences:
+        raise ValueError("need one correctness flag per confidence, and at least one")
+    totals = [[0, 0.0, 0] for _ in range(bins)]  # count, sum of confidences, correct count
+    for confidence, right in zip(confidences, correct, strict=True):
+        slot = totals[min(int(confidence * bins), bins - 1)]
+        slot[0] += 1
+        slot[1] += confidence
+        slot[2] += bool(right)
+    return sum(abs(hits - conf_sum) for count, conf_sum, hits in totals if count) / len(confidences)
+
+
 def evaluate(gold: Sequence[str], pred: Sequence[str], low: Sequence[str], high: Sequence[str]) -> dict[str, float]:
-    """Return accuracy, macro_f1, within1, lenient_accuracy and lenient_macro_f1 in one dict."""
+    """Return accuracy, macro_f1, within1, lenient_accuracy, lenient_macro_f1, a1_recall and c2_recall in one dict."""
     return {
         "accuracy": accuracy(gold, pred),
         "macro_f1": macro_f1(gold, pred),
         "within1": within_one_accuracy(gold, pred),
         "lenient_accuracy": lenient_accuracy(low, high, pred),
         "lenient_macro_f1": lenient_macro_f1(low, high, pred),
+        "a1_recall": recall(gold, pred, "A1"),
+        "c2_recall": recall(gold, pred, "C2"),
     }
 
 

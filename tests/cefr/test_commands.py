@@ -16,7 +16,10 @@ from django.core.management import CommandError, call_command
 from apps.cefr.levels import LEVELS
 from apps.cefr.metrics import accuracy
 
-LAST_LINE = re.compile(r"^accuracy=\d\.\d{3} macro_f1=\d\.\d{3} within1=\d\.\d{3}$")
+LAST_LINE = re.compile(
+    r"^accuracy=\d\.\d{3} macro_f1=\d\.\d{3} within1=\d\.\d{3} lenient_accuracy=\d\.\d{3} "
+    r"lenient_macro_f1=\d\.\d{3} a1_recall=\d\.\d{3} c2_recall=\d\.\d{3} ece=\d\.\d{3}$"
+)
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -53,8 +56,10 @@ def test_cefr_eval_reports_and_ends_with_the_summary_line(tmp_path: Path):
     predicted = [r["level"] for r in CefrModel.load().predict([row["text"] for row in rows])]
     expected = accuracy([row["level"] for row in rows], predicted)
     assert lines[-1].startswith(f"accuracy={expected:.3f} ")
-    within1 = float(lines[-1].rsplit("within1=", 1)[1])
-    assert within1 >= expected
+    summary = dict(pair.split("=") for pair in lines[-1].split())
+    assert float(summary["within1"]) >= expected
+    assert any(line.startswith("ECE (10 bins, top class):") for line in lines)
+    assert any(line.startswith("A1 recall:") for line in lines)
 
 
 def test_cefr_eval_uses_annotator_columns_when_present(tmp_path: Path):

@@ -63,10 +63,11 @@ def test_lenient_with_annotator_columns_uses_them(tmp_path: Path):
     assert metrics.lenient_macro_f1(low, high, PRED) == pytest.approx((1 + 4 / 6 + 0 + 0) / 4)
 
 
-def test_evaluate_bundles_all_five():
+def test_evaluate_bundles_all_seven():
     low = [level_below(level) for level in GOLD]
     result = metrics.evaluate(GOLD, PRED, low, GOLD)
-    assert set(result) == {"accuracy", "macro_f1", "within1", "lenient_accuracy", "lenient_macro_f1"}
+    expected = {"accuracy", "macro_f1", "within1", "lenient_accuracy", "lenient_macro_f1", "a1_recall", "c2_recall"}
+    assert set(result) == expected
     assert result["accuracy"] == pytest.approx(2 / 6)
     assert result["lenient_accuracy"] == pytest.approx(3 / 6)
 
@@ -121,3 +122,25 @@ def test_light_modules_do_not_import_torch():
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_recall_of_a_level():
+    assert metrics.recall(GOLD, PRED, "A1") == 1.0
+    assert metrics.recall(GOLD, PRED, "B1") == 0.5
+    assert metrics.recall(GOLD, PRED, "C2") == 0.0
+    assert metrics.recall(GOLD, PRED, "C1") == 0.0  # no C1 in gold
+
+
+def test_expected_calibration_error_by_hand():
+    # Bin 0.9-1.0: confidences 0.95 and 1.0, one right -> |1 - 1.95| = 0.95; bin 0.6-0.7: 0.65, right -> 0.35.
+    ece = metrics.expected_calibration_error([0.95, 1.0, 0.65], [True, False, True])
+    assert ece == pytest.approx((0.95 + 0.35) / 3)
+    assert metrics.expected_calibration_error([0.8, 0.8, 0.8, 0.8, 0.8], [True] * 4 + [False]) == pytest.approx(0)
+    with pytest.raises(ValueError):
+        metrics.expected_calibration_error([], [])
+
+
+def test_evaluate_reports_rare_level_recall():
+    result = metrics.evaluate(GOLD, PRED, GOLD, GOLD)
+    assert result["a1_recall"] == 1.0
+    assert result["c2_recall"] == 0.0

@@ -62,3 +62,25 @@ def test_average_states_means_floats_and_keeps_integers():
     averaged = training.average_states([a, b])
     assert averaged["w"].tolist() == [2.0, 4.0]
     assert averaged["ids"].dtype == torch.long
+
+
+def test_pair_targets_split_mass_only_where_the_annotators_differ():
+    high = torch.tensor([2, 3, 0])
+    low = torch.tensor([1, 3, 0])
+    targets = training.pair_targets(high, low, 0.25)
+    assert targets[0].tolist() == pytest.approx([0, 0.25, 0.75, 0, 0, 0])
+    assert targets[1].tolist() == pytest.approx([0, 0, 0, 1, 0, 0])
+    assert targets[2].tolist() == pytest.approx([1, 0, 0, 0, 0, 0])
+
+
+def test_loss_with_the_pair_prefers_mass_on_the_lower_annotator():
+    config = training.TrainConfig(pair_mass=0.3, ordinal_weight=0.5)
+    high, low, weights = torch.tensor([3]), torch.tensor([2]), torch.ones(6)
+    only_high = torch.full((1, 6), -10.0)
+    only_high[0, 3] = 10.0
+    split = torch.full((1, 6), -10.0)
+    split[0, 3], split[0, 2] = 1.0, 0.15  # roughly 0.7 / 0.3
+    with_pair = training.cefr_loss(split, high, weights, config, low).item()
+    assert with_pair < training.cefr_loss(only_high, high, weights, config, low).item()
+    # Without the lower annotator's levels the target is one-hot again.
+    assert training.cefr_loss(only_high, high, weights, config).item() < 0.01

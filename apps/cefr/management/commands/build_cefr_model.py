@@ -1,6 +1,7 @@
 """``manage.py build_cefr_model``: fine-tune the CEFR classifier and write its folder (weights, card, metrics)."""
 
 import argparse
+import json
 import platform
 import shlex
 import shutil
@@ -43,6 +44,12 @@ class Command(BaseCommand):
         parser.add_argument("--ordinal-weight", type=float, default=defaults.ordinal_weight)
         parser.add_argument("--lower-mass", type=float, default=defaults.lower_mass)
         parser.add_argument(
+            "--pair-mass",
+            type=float,
+            default=defaults.pair_mass,
+            help="target mass on the lower annotator's level where the annotators differ (needs level_low)",
+        )
+        parser.add_argument(
             "--average-last", type=int, default=defaults.average_last, help="checkpoint-average candidate (0: off)"
         )
         parser.add_argument("--threads", type=int, default=defaults.threads, help="torch CPU threads")
@@ -50,7 +57,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from apps.cefr import export
-        from apps.cefr.model import CefrModel, default_model_path
+        from apps.cefr.model import default_model_path
         from apps.cefr.training import TrainConfig, config_dict, iter_epochs, train
 
         config = TrainConfig(
@@ -63,6 +70,7 @@ class Command(BaseCommand):
             rare_only=options["rare_only"],
             ordinal_weight=options["ordinal_weight"],
             lower_mass=options["lower_mass"],
+            pair_mass=options["pair_mass"],
             seed=options["seed"],
             threads=options["threads"],
             average_last=options["average_last"],
@@ -74,12 +82,15 @@ class Command(BaseCommand):
             staging = export.staging_folder(out)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        previous = _previous(out, dev_set, config.threads)
         self.stdout.write(f"training on {len(train_set.rows)} rows, selecting on {len(dev_set.rows)} dev rows")
         try:
             result = train(train_set, dev_set, config)
             size = export.save_weights(result.model, result.tokenizer, staging, config.max_length)
-            report = evaluate_model(CefrModel.load(staging, threads=config.threads), dev_set)
+            report, calibration = export.calibrate_folder(staging, dev_set, config.seed, config.threads)
             info = _info(options, config_dict(config), result, list(iter_epochs(result)), report, size, dev_set)
+            info.update(calibration=calibration, previous=previous)
+            info["dev"]["ece"] = calibration["ece_after"]
             export.write_metrics(staging, info)
             export.write_model_card(staging, info)
             export.publish(staging, out)
@@ -90,6 +101,30 @@ class Command(BaseCommand):
         self.stdout.write(f"model written to {out} ({size / 1e6:.1f} MB weights); dev metrics of the saved model:")
         for line in report_lines(report):
             self.stdout.write(line)
+        self.stdout.write(
+            f"temperature {calibration['temperature']}: dev ECE {calibration['ece_before']:.3f} before, "
+            f"{calibration['ece_after']:.3f} after (cross-fitted on dev halves)"
+        )
+
+
+def _previous(out: Path, dev_set: LabelledSet, threads: int) -> dict[str, Any] | None:
+    """Return the dev report of the model now in ``out`` (for the card's side-by-side table), or None."""
+    from apps.cefr.model import CefrModel, ModelUnavailable
+
+    try:
+        model = CefrModel.load(out, threads=threads)
+    except ModelUnavailable:
+        return None
+    report = evaluate_model(model, dev_set)
+    created = None
+    if (out / "metrics.json").is_file():
+        created = json.loads((out / "metrics.json").read_text(encoding="utf-8")).get("created")
+    return {
+        "created": created,
+        "temperature": getattr(model, "temperature", 1.0),
+        "dev": {name: round(value, 4) for name, value in report.metrics.items()},
+        "dev_confusion": report.confusion,
+    }
 
 
 def _read(path: Path) -> LabelledSet:

@@ -11,7 +11,8 @@ from apps.cefr.evaluation import evaluate_model, report_lines
 class Command(BaseCommand):
     help = (
         "Score the CEFR model on a text,level CSV (optional level_low,level_high columns for lenient scores). "
-        "The last line is 'accuracy=0.xxx macro_f1=0.xxx within1=0.xxx'."
+        "The last line is 'accuracy=0.xxx macro_f1=0.xxx within1=0.xxx lenient_accuracy=0.xxx lenient_macro_f1=0.xxx "
+        "a1_recall=0.xxx c2_recall=0.xxx ece=0.xxx'."
     )
 
     def add_arguments(self, parser):
