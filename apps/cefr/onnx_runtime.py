@@ -31,6 +31,7 @@ CHECK_SENTENCES = [
     "Notwithstanding the evidence, the committee remained unconvinced.",
 ]
 MAX_EXPORT_DIFF = 1e-3  # largest logit difference from torch that an export may show on CHECK_SENTENCES
+KEEP_OLDER_EXPORTS = 1  # exports of earlier weights kept beside the current one (91 MB each)
 
 
 def onnx_file(folder: Path, cache_dir: Path) -> Path:
@@ -52,6 +53,7 @@ def ensure_onnx(folder: Path, cache_dir: Path, threads: int = 1) -> tuple[Path, 
             if target.is_file():  # another worker exported it while this one waited
                 return target, False
             _export(folder, target, threads)
+            _prune(cache_dir, keep=target)
     except OSError as exc:
         raise ModelUnavailable(f"the ONNX cache folder {cache_dir} cannot be used: {exc}") from exc
     return target, True
@@ -84,6 +86,16 @@ def _export(folder: Path, target: Path, threads: int) -> None:
         "exported CEFR model to ONNX",
         extra={"path": str(target), "duration_ms": round((time.perf_counter() - started) * 1000)},
     )
+
+
+def _prune(cache_dir: Path, keep: Path) -> None:
+    """Delete what dead exports left (temporary files) and exports of older weights but the latest one (a worker
+    rolled back to it finds it). Called with the lock held; a process still using a deleted file keeps its copy."""
+    for partial in cache_dir.glob(".cefr-*.tmp"):
+        partial.unlink(missing_ok=True)
+    older = sorted((p for p in cache_dir.glob("cefr-*.onnx") if p != keep), key=lambda p: p.stat().st_mtime_ns)
+    for stale in older[:-KEEP_OLDER_EXPORTS] if KEEP_OLDER_EXPORTS else older:
+        stale.unlink(missing_ok=True)
 
 
 def providers_for(device: str) -> list[Any]:

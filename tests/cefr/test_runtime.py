@@ -70,6 +70,22 @@ def test_new_weights_or_config_get_their_own_export(tmp_path):
     assert onnx_file(folder, tmp_path) != onnx_file(source, tmp_path)
 
 
+def test_an_export_for_new_weights_clears_leftovers_and_keeps_one_older_export(onnx_model, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for age, name in enumerate(["cefr-oldest.onnx", "cefr-older.onnx", ".cefr-dead.onnx.123.tmp"]):
+        (cache / name).write_bytes(b"x")
+        os.utime(cache / name, ns=(age * 10**9, age * 10**9))
+    (cache / onnx_file(default_model_path(), cache).name).symlink_to(onnx_model.onnx_path)
+    assert ensure_onnx(default_model_path(), cache)[1] is False  # found: nothing is exported or deleted
+    assert len(list(cache.iterdir())) == 4
+    (cache / onnx_file(default_model_path(), cache).name).unlink()
+    assert ensure_onnx(default_model_path(), cache)[1] is True
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        [".export.lock", "cefr-older.onnx", onnx_file(default_model_path(), cache).name]
+    )
+
+
 def test_workers_starting_together_export_once(tmp_path):
     script = (
         "import sys; from pathlib import Path; from apps.cefr.onnx_runtime import ensure_onnx; "
