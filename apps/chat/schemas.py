@@ -36,7 +36,7 @@ class MessageIn(Schema):
 class CefrOut(Schema):
     level: str
     scores: dict[str, float]
-    confidence: float = Field(..., description="probability of the most probable level")
+    confidence: float | None = Field(..., description="probability of the most probable level")
     band: str = Field(..., description='what the learner is shown: "B1-B2" when the text sits between two levels')
 
 
@@ -62,8 +62,11 @@ class MessageOut(Schema):
     def resolve_cefr(message) -> dict | None:
         if not message.cefr_level:
             return None
-        scores = message.cefr_scores
-        return {"level": message.cefr_level, "scores": scores, **bands.describe(scores, message.cefr_level)}
+        scores, level = message.cefr_scores, message.cefr_level
+        shown: dict[str, float | str | None] = {"confidence": None, "band": level}
+        if scores:
+            shown.update(bands.describe(scores, level))
+        return {"level": level, "scores": scores or {}, **shown}
 
     @staticmethod
     def resolve_tokens(message) -> dict:

@@ -188,3 +188,11 @@ async def test_a_message_classified_before_bands_existed_shows_its_band_in_the_h
     assert response.status_code == 200, response.text
     [message] = response.json()["messages"]
     assert message["cefr"] == {"level": "A2", "scores": scores, "confidence": 0.55, "band": "A2-B1"}
+
+
+async def test_a_message_with_a_level_but_no_scores_shows_the_level_as_its_band(client, student, conversation):
+    await Message.objects.acreate(conversation=conversation, role=Role.LEARNER, text="Hello.", cefr_level="A1")
+    response = await client.get(url(conversation), headers=await abearer(student))
+    assert response.status_code == 200, response.text
+    [message] = response.json()["messages"]
+    assert message["cefr"] == {"level": "A1", "scores": {}, "confidence": None, "band": "A1"}
