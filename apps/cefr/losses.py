@@ -50,6 +50,11 @@ def pair_targets(high: torch.Tensor, low: torch.Tensor, pair_mass: float) -> tor
     return targets
 
 
+def interval_distance(expected: torch.Tensor, low: torch.Tensor, high: torch.Tensor) -> torch.Tensor:
+    """Return how far each expected level lies outside [low, high] (0 inside: either annotator may be right)."""
+    return (low - expected).clamp(min=0) + (expected - high).clamp(min=0)
+
+
 def cefr_loss(
     logits: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor, config: Any, low: torch.Tensor | None = None
 ) -> torch.Tensor:
@@ -58,7 +63,8 @@ def cefr_loss(
     ``labels`` are the gold (higher annotator's) levels and pick the class weight. With ``low`` (the lower
     annotator's levels) and ``config.pair_mass`` > 0 the target is ``pair_targets``; otherwise ``soft_targets``
     with ``config.lower_mass`` (a guess at the lower annotator: one level below). The target level of the ordinal
-    term is the target distribution's mean, so it lies between the two annotators.
+    term is the target distribution's mean, so it lies between the two annotators; with ``config.ordinal_interval``
+    (and ``low``) the ordinal term is instead the distance from the expected level to the interval [low, high].
     """
     log_probs = logits.log_softmax(dim=-1)
     pair_mass = getattr(config, "pair_mass", 0.0)
@@ -68,6 +74,10 @@ def cefr_loss(
         targets = soft_targets(labels, config.lower_mass)
     cross_entropy = -(targets * log_probs).sum(dim=-1)
     positions = torch.arange(len(LEVELS), dtype=log_probs.dtype)
-    distance = ((log_probs.exp() * positions).sum(dim=-1) - (targets * positions).sum(dim=-1)).abs()
+    expected = (log_probs.exp() * positions).sum(dim=-1)
+    if low is not None and getattr(config, "ordinal_interval", False):
+        distance = interval_distance(expected, low.to(expected.dtype), labels.to(expected.dtype))
+    else:
+        distance = (expected - (targets * positions).sum(dim=-1)).abs()
     per_row = weights[labels] * (cross_entropy + config.ordinal_weight * distance)
     return per_row.mean()

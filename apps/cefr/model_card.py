@@ -50,6 +50,12 @@ def _target(recipe: dict[str, Any]) -> str:
     return f"a target that puts {recipe['lower_mass']} of its mass on the level below"
 
 
+def _ordinal(recipe: dict[str, Any]) -> str:
+    if recipe.get("ordinal_interval"):
+        return "the distance of the expected level under the softmax to the interval [lower, higher annotator]"
+    return "|expected level under the softmax - the target's expected level|"
+
+
 def _comparison(info: dict[str, Any]) -> str:
     rows = []
     previous = info.get("previous")
@@ -161,7 +167,7 @@ c2_recall=... ece=...`).
 - Head: BERT sequence classification head ([CLS] -> pooler -> dropout 0.1 -> linear, 6 labels, id2label A1..C2),
   freshly initialised (seed {recipe["seed"]}); the word-embedding matrix is frozen, all other weights are trained.
 - Loss per sentence: w(level) x (cross-entropy against {_target(recipe)}
-  + {recipe["ordinal_weight"]} x |expected level under the softmax - the target's expected level|), where
+  + {recipe["ordinal_weight"]} x {_ordinal(recipe)}), where
   w(level) = {_weight_formula(recipe)} of the higher annotator's level, rescaled to mean 1 over training rows
   ({weights}).
 - AdamW lr {recipe["learning_rate"]}, weight decay {recipe["weight_decay"]} (not on biases/LayerNorm), batch

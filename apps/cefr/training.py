@@ -63,6 +63,7 @@ class TrainConfig:
     ordinal_weight: float = 0.5
     lower_mass: float = 0.0
     pair_mass: float = 0.0  # target mass on the lower annotator's level where the two annotators differ
+    ordinal_interval: bool = False  # ordinal term: distance of the expected level to [level_low, level_high]
     freeze_word_embeddings: bool = True
     seed: int = 0
     threads: int = 2

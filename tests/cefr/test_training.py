@@ -84,3 +84,16 @@ def test_loss_with_the_pair_prefers_mass_on_the_lower_annotator():
     assert with_pair < training.cefr_loss(only_high, high, weights, config, low).item()
     # Without the lower annotator's levels the target is one-hot again.
     assert training.cefr_loss(only_high, high, weights, config).item() < 0.01
+
+
+def test_the_interval_ordinal_term_is_zero_between_the_annotators():
+    config = training.TrainConfig(ordinal_weight=1.0, ordinal_interval=True)
+    high, low, weights = torch.tensor([3]), torch.tensor([2]), torch.ones(6)
+    between = torch.full((1, 6), -30.0)
+    between[0, 2], between[0, 3] = 0.0, 0.0  # expected level 2.5, cross-entropy log 2
+    assert training.cefr_loss(between, high, weights, config, low).item() == pytest.approx(0.6931, abs=1e-3)
+    plain = training.TrainConfig(ordinal_weight=1.0)
+    assert training.cefr_loss(between, high, weights, plain, low).item() == pytest.approx(0.6931 + 0.5, abs=1e-3)
+    below = torch.full((1, 6), -30.0)
+    below[0, 1] = 0.0  # expected level 1: one below the interval, cross-entropy 30
+    assert training.cefr_loss(below, high, weights, config, low).item() == pytest.approx(30.0 + 1.0, abs=1e-3)

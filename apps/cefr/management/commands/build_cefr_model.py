@@ -50,6 +50,12 @@ class Command(BaseCommand):
             help="target mass on the lower annotator's level where the annotators differ (needs level_low)",
         )
         parser.add_argument(
+            "--ordinal-interval",
+            action=argparse.BooleanOptionalAction,
+            default=defaults.ordinal_interval,
+            help="ordinal term: distance of the expected level to the annotators' interval [level_low, level_high]",
+        )
+        parser.add_argument(
             "--average-last", type=int, default=defaults.average_last, help="checkpoint-average candidate (0: off)"
         )
         parser.add_argument("--threads", type=int, default=defaults.threads, help="torch CPU threads")
@@ -71,6 +77,7 @@ class Command(BaseCommand):
             ordinal_weight=options["ordinal_weight"],
             lower_mass=options["lower_mass"],
             pair_mass=options["pair_mass"],
+            ordinal_interval=options["ordinal_interval"],
             seed=options["seed"],
             threads=options["threads"],
             average_last=options["average_last"],
