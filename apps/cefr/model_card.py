@@ -90,6 +90,16 @@ def _calibration(info: dict[str, Any]) -> str:
     )
 
 
+def _experiments(info: dict[str, Any]) -> str:
+    """Other recipes tried on the same data and machine (``experiments`` in metrics.json), as a table and notes."""
+    runs = info.get("experiments")
+    if not runs:
+        return ""
+    notes = "\n".join(f"- {run['name']}: `{run['command']}`. {run.get('note', '')}".rstrip() for run in runs)
+    table = _table([(run["name"], run["dev"]) for run in runs], METRICS)
+    return f"## Recipes compared (dev, the selected candidate of each run)\n\n{table}\n\n{notes}\n\n"
+
+
 def _rescored(info: dict[str, Any]) -> str:
     if not info.get("rescored"):
         return ""
@@ -103,7 +113,12 @@ def _rescored(info: dict[str, Any]) -> str:
 def model_card(info: dict[str, Any]) -> str:
     """Return the model card text for the run described by ``info`` (the metrics.json content)."""
     recipe = info["recipe"]
-    names = [f"{e['name']} (loss {_loss(e['train_loss'])}, {_seconds(e['seconds'])} s)" for e in info["epochs"]]
+    names = [
+        e["name"]
+        if e["train_loss"] is None
+        else f"{e['name']} (loss {_loss(e['train_loss'])}, {_seconds(e['seconds'])} s)"
+        for e in info["epochs"]
+    ]
     epochs = _table([(name, e["dev"]) for name, e in zip(names, info["epochs"], strict=True)], EPOCH_METRICS)
     spread = [e["dev"]["macro_f1"] for e in info["epochs"] if e["train_loss"] is not None]
     counts = ", ".join(f"{level} {info['data']['train_counts'][level]}" for level in LEVELS)
@@ -158,6 +173,7 @@ c2_recall=... ece=...`).
 
 {_calibration(info)}
 
+{_experiments(info)}
 ## Candidates (dev; the same weights before the float16 export)
 
 {_rescored(info)}{epochs}

@@ -112,3 +112,15 @@ def test_calibrating_again_keeps_the_temperature_and_refreshes_the_card(built, t
     assert json.loads((folder / "config.json").read_text())["cefr_temperature"] == pytest.approx(before, rel=1e-3)
     assert "re-scored" in (folder / "README.md").read_text()
     assert stdout.getvalue().rstrip().splitlines()[-1].startswith("cefr_temperature ")
+
+
+def test_the_card_lists_other_recipes_compared(built):
+    from apps.cefr.model_card import model_card
+
+    out, _ = built
+    info = json.loads((out / "metrics.json").read_text())
+    assert "Recipes compared" not in model_card(info)
+    info["experiments"] = [{"name": "pair 0.1", "command": "build_cefr_model --pair-mass 0.1", "dev": info["dev"]}]
+    card = model_card(info)
+    assert "## Recipes compared" in card
+    assert f"| pair 0.1 | {info['dev']['accuracy']:.3f} |" in card
