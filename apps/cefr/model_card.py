@@ -63,6 +63,8 @@ def _comparison(info: dict[str, Any]) -> str:
         rows.append((f"previous model (built {previous.get('created') or '?'})", previous["dev"]))
     rows.append((f"this model ({info['selected']})", info["dev"]))
     text = _table(rows, METRICS)
+    if previous and previous.get("temperature", 1.0) == 1.0:
+        text += "\n\nThe previous model had no temperature: its ECE is that of the uncalibrated scores it served."
     if previous:
         text += (
             "\n\nConfusion matrix of the previous model on dev (rows = gold, columns = predicted):\n\n```\n"
@@ -85,8 +87,8 @@ def _calibration(info: dict[str, Any]) -> str:
         "| dev, top-class probability | ECE (10 bins) | NLL |\n|---|---|---|\n"
         f"| before (T = 1) | {cal['ece_before']:.3f} | {cal['nll_before']:.3f} |\n"
         f"| after (cross-fitted T) | {cal['ece_after']:.3f} | {cal['nll_after']:.3f} |\n\n"
-        'The "ECE (served scores)" column above is measured on the scores the model serves, by '
-        "`manage.py cefr_eval`, with the temperature in config.json applied where the serving code applies it."
+        "This model's ECE in the tables is the cross-fitted figure; `manage.py cefr_eval` measures the served scores "
+        "with the temperature fitted on all of dev, so it reads a little lower there (in-sample)."
     )
 
 
@@ -97,7 +99,8 @@ def _experiments(info: dict[str, Any]) -> str:
         return ""
     notes = "\n".join(f"- {run['name']}: `{run['command']}`. {run.get('note', '')}".rstrip() for run in runs)
     table = _table([(run["name"], run["dev"]) for run in runs], METRICS)
-    return f"## Recipes compared (dev, the selected candidate of each run)\n\n{table}\n\n{notes}\n\n"
+    summary = f"{info['experiments_summary']}\n\n" if info.get("experiments_summary") else ""
+    return f"## Recipes compared (dev, the selected candidate of each run)\n\n{summary}{table}\n\n{notes}\n\n"
 
 
 def _rescored(info: dict[str, Any]) -> str:
