@@ -30,6 +30,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
+    from apps.cefr.fingerprint import fingerprint
     from apps.cefr.serving import load_model
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -43,7 +44,7 @@ def main() -> None:
         scores = [r["scores"] for i in range(0, len(texts), 32) for r in model.predict(texts[i : i + 32])]
     report = {
         "command": "python -m bench.cefr_bands",
-        "temperature": model.temperature,
+        "model": {"fingerprint": fingerprint(Path(settings.CEFR_MODEL_DIR))[:24], "temperature": model.temperature},
         "sentences": len(rows),
         "annotators_disagree_pct": _pct(sum(r["level_low"] != r["level_high"] for r in rows), len(rows)),
         "by_ratio": {str(ratio): _at(ratio, rows, scores) for ratio in RATIOS},

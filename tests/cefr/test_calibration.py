@@ -34,8 +34,9 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def plain():
-    return CefrModel.load(default_model_path(), threads=1)
+def plain(tmp_path_factory):
+    """The committed model without a temperature (whatever the committed config.json says)."""
+    return CefrModel.load(_with_config(tmp_path_factory.mktemp("plain"), cefr_temperature=None), threads=1)
 
 
 @pytest.mark.parametrize("runtime", ["torch", "onnx"])
@@ -54,6 +55,13 @@ def test_without_a_temperature_scores_are_the_plain_softmax(plain):
     assert plain.temperature == 1.0
     for row, result in zip(plain.logits(TEXTS), plain.predict(TEXTS), strict=True):
         assert list(result["scores"].values()) == pytest.approx(list(_softmax(row)), abs=1e-5)
+
+
+def test_the_committed_temperature_is_served(plain):
+    served = CefrModel.load(default_model_path(), threads=1)
+    assert served.temperature == read_config(default_model_path()).temperature
+    for row, result in zip(plain.logits(TEXTS), served.predict(TEXTS), strict=True):
+        assert list(result["scores"].values()) == pytest.approx(list(_softmax(row / served.temperature)), abs=1e-5)
 
 
 @pytest.mark.parametrize("bad", [0, -1.0, "warm", True, float("inf")])
