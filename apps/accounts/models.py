@@ -29,7 +29,7 @@ class User(AbstractUser):
     @classmethod
     def from_db(cls, db, field_names, values):
         user = super().from_db(db, field_names, values)
-        user._saved_is_active = dict(zip(field_names, values, strict=False)).get("is_active")
+        user.loaded_is_active = dict(zip(field_names, values, strict=False)).get("is_active")
         return user
 
     def save(self, *args, **kwargs):
@@ -41,7 +41,7 @@ class User(AbstractUser):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "token_version"}
         bumped = isinstance(self.token_version, Combinable)
         super().save(*args, **kwargs)
-        self._saved_is_active = self.is_active
+        self.loaded_is_active = self.is_active
         if bumped:
             self.refresh_from_db(fields=["token_version"])
             revocation.revoke_user_on_commit(self.pk, self.token_version)
@@ -54,7 +54,7 @@ class User(AbstractUser):
         if getattr(self, "_password", None) is not None:
             return True
         saves_is_active = update_fields is None or "is_active" in update_fields
-        return saves_is_active and getattr(self, "_saved_is_active", None) is True and not self.is_active
+        return saves_is_active and getattr(self, "loaded_is_active", None) is True and not self.is_active
 
     # Staff run the platform: the admin is theirs in full (teachers and students never reach it: is_staff False).
     def has_perm(self, perm, obj=None) -> bool:

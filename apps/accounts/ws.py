@@ -29,7 +29,7 @@ class SocketSession:
 
     def __init__(self, principal: Principal):
         self.principal, self.user_id, self.sid = principal, principal.id, principal.sid
-        self._key = f"ws-open:{principal.id}"
+        self.lease_key = f"ws-open:{principal.id}"
 
     async def _revoked(self) -> bool:
         return await revocation.check(self.user_id, self.sid, self.principal.ver)
@@ -37,18 +37,18 @@ class SocketSession:
     async def admit(self, channel: str) -> int | None:
         if await self._revoked():
             return CLOSE_UNAUTHORIZED
-        if not await durable_kv().lease(self._key, channel, settings.WS_LEASE_SECONDS, settings.WS_MAX_PER_USER):
+        if not await durable_kv().lease(self.lease_key, channel, settings.WS_LEASE_SECONDS, settings.WS_MAX_PER_USER):
             return CLOSE_TOO_MANY
         return None
 
     async def renew(self, channel: str) -> int | None:
         if await self._revoked():
             return CLOSE_UNAUTHORIZED
-        await durable_kv().lease(self._key, channel, settings.WS_LEASE_SECONDS, None)
+        await durable_kv().lease(self.lease_key, channel, settings.WS_LEASE_SECONDS, None)
         return None
 
     async def leave(self, channel: str) -> None:
-        await durable_kv().release(self._key, channel)
+        await durable_kv().release(self.lease_key, channel)
 
 
 class TicketAuthMiddleware:

@@ -64,8 +64,8 @@ class JsonConsumer(AsyncJsonWebsocketConsumer):
     """
 
     socket_auth: SocketAuth | None = None
-    _renewal: asyncio.Task | None = None
-    _closed = False
+    renewal_task: asyncio.Task | None = None
+    signed_out = False
 
     async def accept(self, subprotocol=None, headers=None) -> None:
         auth: SocketAuth | None = self.scope.get("socket_auth")
@@ -87,7 +87,7 @@ class JsonConsumer(AsyncJsonWebsocketConsumer):
             logger.info("websocket %s: user %s over WS_MAX_PER_USER", self.scope.get("path"), auth.user_id)
             await self.close(code=refusal, reason="Too many open websockets for this account")
             return
-        self._renewal = asyncio.create_task(self._renew(auth))
+        self.renewal_task = asyncio.create_task(self._renew(auth))
 
     async def _renew(self, auth: SocketAuth) -> None:
         while True:
@@ -109,13 +109,13 @@ class JsonConsumer(AsyncJsonWebsocketConsumer):
 
     async def close(self, code=None, reason=None):
         # A revocation, a failed renewal and the consumer itself may each close the socket: the server takes one.
-        if not self._closed:
-            self._closed = True
+        if not self.signed_out:
+            self.signed_out = True
             await super().close(code, reason)
 
     async def websocket_disconnect(self, message):
-        if self._renewal is not None:
-            self._renewal.cancel()
+        if self.renewal_task is not None:
+            self.renewal_task.cancel()
         auth = self.socket_auth
         if auth is not None:
             await self.channel_layer.group_discard(auth_group(auth.user_id), self.channel_name)
