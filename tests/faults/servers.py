@@ -1,6 +1,7 @@
 """Private servers that a fault test can stop and start: redis-server, mariadbd and a RabbitMQ node."""
 
 import os
+import random
 import shutil
 import signal
 import socket
@@ -12,9 +13,20 @@ from tests.faults.conftest import wait_until
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port below Linux's ephemeral range (32768-60999).
+
+    A server here is stopped and started again on its port; a port from the ephemeral range can be taken meanwhile
+    by any client socket (a reconnecting pika client, say), and the restart fails with EADDRINUSE.
+    """
+    rng = random.Random()
+    while True:
+        port = rng.randrange(20000, 32000)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 def stop_group(proc: subprocess.Popen, grace: float = 30) -> None:
