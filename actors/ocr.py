@@ -29,7 +29,8 @@ def document(job_id: str) -> None:
     if jobs.start(job_id) is None:
         return
     doc = Document.objects.filter(job_id=job_id).first()
-    if doc is None:  # deleted by its owner meanwhile
+    if doc is None:  # deleted by its owner meanwhile (which fails the job first); never leave a job running
+        jobs.fail(job_id, "The document was deleted")
         return
     done = set(doc.pages.values_list("number", flat=True))
     todo = [n for n in range(1, doc.page_count + 1) if n not in done]

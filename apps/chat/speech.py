@@ -12,6 +12,7 @@ from django.db import IntegrityError
 
 from apps.chat.models import Message, SpeechClip
 from apps.jobs import services as jobs
+from apps.jobs.models import Job
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +75,14 @@ async def clip_for(message: Message, owner_id: int) -> SpeechClip:
         clip = await SpeechClip.objects.acreate(message=message)
     except IntegrityError:
         return await SpeechClip.objects.select_related("job").aget(message=message)
-    clip.job = await jobs.submit(owner_id, "chat.speech", "chat.speak", queue="default", params={"clip_id": clip.pk})
-    await clip.asave(update_fields=["job"])
+
+    async def attach(job: Job) -> None:  # before the worker can run: a clip without a job reads as failed
+        clip.job = job
+        await clip.asave(update_fields=["job"])
+
+    await jobs.submit(
+        owner_id, "chat.speech", "chat.speak", queue="default", params={"clip_id": clip.pk}, attach=attach
+    )
     return clip
 
 

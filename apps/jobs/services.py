@@ -7,6 +7,7 @@ is the source of truth: a client that missed an event reads ``GET /api/jobs/{id}
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -31,14 +32,20 @@ async def submit(
     queue: str = "default",
     params: dict[str, Any] | None = None,
     total: int | None = None,
+    attach: Callable[[Job], Awaitable[None]] | None = None,
 ) -> Job:
     """Create a queued job and enqueue ``actor_name(job_id=...)``.
+
+    ``attach(job)`` runs between the two: an object that the actor finds through its job (a document) must point to
+    the job before the message exists, or a fast worker finds nothing and the job never ends.
 
     Raises ``ServiceUnavailable`` (503) when the broker is down or the queue is past its depth limit (nothing is
     created then).
     """
     await broker.admit(queue)
     job = await Job.objects.acreate(owner_id=owner_id, kind=kind, params=params or {}, progress_total=total)
+    if attach is not None:
+        await attach(job)
     try:
         await sync_to_async(broker.enqueue, thread_sensitive=False)(actor_name, queue, job_id=str(job.id))
     except Exception as exc:

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 
 from apps.jobs import broker
 from apps.jobs import services as jobs
-from apps.jobs.models import JobStatus
+from apps.jobs.models import Job, JobStatus
 from apps.ocr.errors import QuotaExceeded
 from apps.ocr.models import Document, DocumentKind, Page, SourceFile
 
@@ -81,12 +81,16 @@ async def start(owner_id: int, kind: str, uploads: list[Upload], title: str = ""
     if known is not None:
         await sync_to_async(_copy_result)(known, document)
         return document
+
+    async def attach(job: Job) -> None:  # before the message exists: the worker finds the document by its job
+        document.job = job
+        await document.asave(update_fields=["job"])
+
     try:
-        document.job = await jobs.submit(owner_id, f"ocr.{kind}", "ocr.document", queue=queue, total=total)
+        await jobs.submit(owner_id, f"ocr.{kind}", "ocr.document", queue=queue, total=total, attach=attach)
     except Exception:
         await document.adelete()
         raise
-    await document.asave(update_fields=["job"])
     return document
 
 
