@@ -13,6 +13,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 django.setup()
 
 from actors import cefr, chat, leveltest, ocr, privacy, selftest  # noqa: E402,F401
+from apps.ocr import pipeline  # noqa: E402
 
 
 class WarmUpModels(dramatiq.Middleware):
@@ -23,7 +24,7 @@ class WarmUpModels(dramatiq.Middleware):
         if "cefr" in queues:
             cefr.warm_up()
         if queues & {"interactive", "documents"}:
-            ocr.warm_up()
+            pipeline.warm_up()
 
 
 dramatiq.get_broker().add_middleware(WarmUpModels())

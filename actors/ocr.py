@@ -1,144 +1,15 @@
-"""OCR in worker processes: a document actor plans the pages, page actors recognise them (in parallel across workers).
-
-Each page is stored once (unique per document and number), so a redelivered message does no second inference; the
-page that completes the document merges the vocabulary and finishes the job (exactly once, by the job's guard).
-"""
-
-import logging
-import time
-from dataclasses import asdict
+"""OCR actors: a document actor plans the pages, page actors recognise them (in parallel across workers)."""
 
 import dramatiq
-from django.conf import settings
-from django.db import IntegrityError
 
-from apps.core.errors import ApiError
-from apps.jobs import broker
-from apps.jobs import services as jobs
-from apps.ocr.models import Document, DocumentKind, Page, PageSource
-
-logger = logging.getLogger(__name__)
-
-
-def _queue(document: Document) -> str:
-    return "interactive" if document.kind == DocumentKind.IMAGE else "documents"
+from apps.ocr import pipeline
 
 
 @dramatiq.actor(actor_name="ocr.document", queue_name="documents", time_limit=600_000)
 def document(job_id: str) -> None:
-    if jobs.start(job_id) is None:
-        return
-    doc = Document.objects.filter(job_id=job_id).first()
-    if doc is None:  # deleted by its owner meanwhile (which fails the job first); never leave a job running
-        jobs.fail(job_id, "The document was deleted")
-        return
-    done = set(doc.pages.values_list("number", flat=True))
-    todo = [n for n in range(1, doc.page_count + 1) if n not in done]
-    if len(todo) <= 1:
-        for number in todo:
-            page(job_id, number)  # a single image: no second hop through the broker
-        _complete_if_done(job_id, doc)
-        return
-    for number in todo:
-        broker.enqueue("ocr.page", _queue(doc), job_id=job_id, number=number)
+    pipeline.run_document(job_id)
 
 
 @dramatiq.actor(actor_name="ocr.page", queue_name="documents", time_limit=300_000)
 def page(job_id: str, number: int) -> None:
-    doc = Document.objects.select_related("job").filter(job_id=job_id).first()
-    if doc is None or doc.job is None or doc.job.is_finished:  # deleted meanwhile, or finished
-        return
-    if not doc.pages.filter(number=number).exists():
-        try:
-            _recognise(doc, number)
-        except ApiError as exc:
-            _fail(job_id, doc, exc.status, exc.message or str(exc))
-            return
-        except Exception as exc:
-            from apps.ocr.engines import EngineUnavailable
-
-            if isinstance(exc, EngineUnavailable):
-                _fail(job_id, doc, 503, f"OCR engine unavailable: {exc}")
-                return
-            raise
-    _complete_if_done(job_id, doc)
-
-
-def _recognise(doc: Document, number: int) -> None:
-    from apps.ocr import imaging, pdf
-    from apps.ocr.engines import get_engine
-
-    started = time.perf_counter()
-    if doc.kind == DocumentKind.PDF:
-        data = doc.sources.get().file.open("rb").read()
-        text = pdf.text_layer(data, number - 1)
-        if text is not None:
-            _save(doc, number, PageSource.TEXT_LAYER, text, [], (0, 0), started)
-            return
-        image = pdf.render_page(data, number - 1, settings.OCR_PDF_DPI)
-    else:
-        image = imaging.open_image(doc.sources.get(index=number - 1).file.open("rb").read())
-    result = get_engine(doc.engine).recognize(image)
-    lines = [asdict(line) for line in result.lines]
-    _save(doc, number, PageSource.OCR, result.text, lines, image.size, started)
-
-
-def _save(doc: Document, number: int, source: str, text: str, lines: list, size: tuple, started: float) -> None:
-    elapsed = round((time.perf_counter() - started) * 1000, 1)
-    try:
-        Page.objects.create(
-            document=doc,
-            number=number,
-            source=source,
-            text=text,
-            lines=lines,
-            width=size[0],
-            height=size[1],
-            elapsed_ms=elapsed,
-        )
-    except IntegrityError:
-        logger.info("page already stored", extra={"document": str(doc.id), "page": number})
-
-
-def _complete_if_done(job_id: str, doc: Document) -> None:
-    from apps.ocr.vocabulary import vocabulary
-
-    done = doc.pages.count()
-    jobs.progress(job_id, done, doc.page_count)
-    if done < doc.page_count:
-        return
-    text = "\n".join(doc.pages.order_by("number").values_list("text", flat=True))
-    Document.objects.filter(pk=doc.pk).update(vocabulary=vocabulary(text))
-    jobs.finish(job_id, {"document_id": str(doc.id), "pages": doc.page_count})
-
-
-def _fail(job_id: str, doc: Document, status: int, message: str) -> None:
-    Document.objects.filter(pk=doc.pk).update(error_status=status, error=message[:2000])
-    jobs.fail(job_id, message[:2000])
-
-
-_warmed_up = False
-
-
-def warm_up() -> None:
-    """Build this process's OCR engine at boot (a missing engine is logged at once), then run everything a first
-    page costs once: a page-sized image through the engine, the vocabulary's lemmatiser and word list, the decoders.
-    Without it the first images a new worker process gets took up to 1.5x their time."""
-    global _warmed_up
-    from apps.ocr.engines import EngineUnavailable, get_engine
-
-    try:
-        engine = get_engine()
-    except EngineUnavailable as exc:
-        logger.error("OCR engine cannot be loaded: %s", exc)
-        return
-    if _warmed_up:
-        return
-    from apps.ocr import pdf  # noqa: F401  (imported by the first PDF page otherwise)
-    from apps.ocr.vocabulary import vocabulary
-
-    started = time.perf_counter()
-    engine.warm_up()
-    vocabulary("Warm up: the learners were reading their books.")
-    _warmed_up = True
-    logger.info("OCR warmed up in %.1f s", time.perf_counter() - started)
+    pipeline.run_page(job_id, number)

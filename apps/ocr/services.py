@@ -19,8 +19,9 @@ from django.http import HttpRequest
 from apps.jobs import broker
 from apps.jobs import services as jobs
 from apps.jobs.models import Job, JobStatus
+from apps.ocr import pipeline
 from apps.ocr.errors import QuotaExceeded
-from apps.ocr.models import Document, DocumentKind, Page, SourceFile
+from apps.ocr.models import Document, Page, SourceFile
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ async def start(owner_id: int, kind: str, uploads: list[Upload], title: str = ""
     upload leaves no file and no row, and one whose job cannot be queued is deleted again, files included.
     """
     engine = settings.OCR_ENGINE
-    queue = "interactive" if kind == DocumentKind.IMAGE else "documents"
+    queue = pipeline.queue_for(kind)
     total = sum(u.pages for u in uploads)
     known = await _stored_result(fingerprint(uploads), engine)
     if known is None:

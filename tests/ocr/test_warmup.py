@@ -26,18 +26,17 @@ def test_the_warm_up_page_is_real_text_every_model_reads():
 
 
 def test_worker_boot_warms_the_engine_once_per_process(monkeypatch):
-    import actors.ocr
-    from apps.ocr import vocabulary
+    from apps.ocr import pipeline, vocabulary
     from apps.ocr.engines import get_engine
 
     engine = get_engine()
     calls = []
     real = engine.warm_up
     monkeypatch.setattr(engine, "warm_up", lambda: calls.append(real()))
-    monkeypatch.setattr(actors.ocr, "_warmed_up", False)
+    monkeypatch.setattr(pipeline, "warmed_up", False)
     for cached in (vocabulary._analyzer, vocabulary.lemma, vocabulary.word_level):
         cached.cache_clear()
-    actors.ocr.warm_up()
-    actors.ocr.warm_up()  # the middleware runs again for every worker started in this process: no second page
+    pipeline.warm_up()
+    pipeline.warm_up()  # the middleware runs again for every worker started in this process: no second page
     assert len(calls) == 1
     assert vocabulary._analyzer.cache_info().currsize == 1  # the word list is loaded too
