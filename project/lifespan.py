@@ -1,6 +1,6 @@
 """ASGI wrappers around Django and Channels: liveness, body-size limit, start-up/shut-down of background tasks.
 
-``Lifespan`` warms the process up (``apps.core.warmup``), starts the event-loop lag sampler and, in the embedded
+``Lifespan`` warms the process up (``project.warmup``), starts the event-loop lag sampler and, in the embedded
 profile, the Dramatiq worker threads inside the web process; it stops them on shutdown. Servers without lifespan
 support get the sampler on the first request.
 """
@@ -12,7 +12,7 @@ import logging
 from django.conf import settings
 
 from apps.core.loop import sample_loop_lag
-from apps.core.warmup import warm_up
+from project.warmup import warm_up
 
 logger = logging.getLogger(__name__)
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "apps.chat",
     "apps.leveltest",
     "apps.privacy",  # above every other app: it reads and erases their data
+    "project",  # the composition root: the serve command
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,8 @@
-"""The six CEFR levels and conversions between level names and 0-5 indices."""
+"""Conversions between CEFR level names and 0-5 indices for the CEFR model (the levels are in apps.core.levels)."""
 
-LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
-LEVEL_INDEX: dict[str, int] = {level: index for index, level in enumerate(LEVELS)}
+from apps.core.levels import LEVEL_INDEX, LEVELS
+
+__all__ = ["LEVELS", "LEVEL_INDEX", "expected_level", "level_at", "level_below", "level_index", "normalize_level"]
 
 
 def normalize_level(value: str) -> str:

@@ -3,7 +3,8 @@
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+from apps.core.levels import LEVELS
+
 LEFT, TOP, ROW, STEP = 110, 30, 34, 70
 
 

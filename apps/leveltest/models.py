@@ -3,9 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from apps.core.levels import LEVEL_CHOICES
 from apps.jobs.models import Job
-
-LEVEL_CHOICES = [(level, level) for level in ("A1", "A2", "B1", "B2", "C1", "C2")]
 
 
 class Skill(models.TextChoices):

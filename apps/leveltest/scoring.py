@@ -12,7 +12,8 @@ level reported is the highest one the learner has mastered: whose items they are
 import math
 from collections.abc import Iterable
 
-LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+from apps.core.levels import LEVELS
+
 DIFFICULTY = {level: -2.5 + i for i, level in enumerate(LEVELS)}
 GRID = [-6 + i * 0.05 for i in range(241)]
 PRIOR_SD = 1.5

@@ -6,12 +6,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from apps.accounts.models import Classroom, Role, User
+from apps.core.levels import LEVELS
 from apps.leveltest.charts import level_chart
 from apps.leveltest.models import Report
 from apps.leveltest.reports import with_band
 from apps.leveltest.signals import report_viewed
-
-LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 
 
 async def _teacher(request: HttpRequest) -> User:

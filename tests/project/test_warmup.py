@@ -1,4 +1,4 @@
-"""What a web process loads at start (``apps.core.warmup``), checked in a fresh interpreter."""
+"""What a web process loads at start (``project.warmup``), checked in a fresh interpreter."""
 
 import json
 import os
@@ -13,7 +13,7 @@ CHECK = textwrap.dedent(
     django.setup()
     from PIL import Image
     before = {"pdfium": "pypdfium2" in sys.modules, "plugins": Image._initialized}
-    from apps.core.warmup import warm_up
+    from project.warmup import warm_up
     warm_up()
     after = {"pdfium": "pypdfium2" in sys.modules, "plugins": Image._initialized,
              "urlconf": "project.urls" in sys.modules, "ocr_api": "apps.ocr.api" in sys.modules}
