@@ -135,14 +135,8 @@ class Lifespan:
 
 
 def start_embedded_worker(loop: asyncio.AbstractEventLoop):
-    """Run Dramatiq worker threads in this process (embedded profile): events publish on the server's loop."""
-    import dramatiq
+    """Run Dramatiq worker threads in this process (embedded profile), with every actor registered."""
+    import actors  # noqa: F401  (registers the actors on the broker; imported here, only when a worker runs)
+    from apps.jobs import pools
 
-    import actors  # noqa: F401  (registers the actors on the broker)
-    from apps.jobs import events
-
-    events.bind_loop(loop)
-    worker = dramatiq.Worker(dramatiq.get_broker(), worker_threads=settings.WORKER_THREADS, worker_timeout=100)
-    worker.start()
-    logger.info("embedded worker started with %d threads", settings.WORKER_THREADS)
-    return worker
+    return pools.start_embedded_worker(loop)

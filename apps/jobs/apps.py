@@ -9,8 +9,8 @@ class JobsConfig(AppConfig):
     def ready(self) -> None:
         from apps.core.health import register_check
         from apps.core.metrics import register_scrape_collector
-        from apps.jobs import broker
+        from apps.jobs import broker, setup
 
-        broker.setup_broker()
+        setup.setup_broker()
         register_scrape_collector(broker.collect_queue_depth)
         register_check("broker", broker.check_broker)

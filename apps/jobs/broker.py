@@ -16,48 +16,11 @@ import pika.exceptions
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from dramatiq.brokers.rabbitmq import RabbitmqBroker
-from dramatiq.brokers.stub import StubBroker
-from dramatiq.middleware import (
-    AgeLimit,
-    Callbacks,
-    CurrentMessage,
-    Pipelines,
-    Retries,
-    ShutdownNotifications,
-    TimeLimit,
-)
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from apps.core.errors import ServiceUnavailable
-from apps.jobs.middleware import ActorMetrics, CloseDbConnections, FailJobWhenExhausted
 
 logger = logging.getLogger(__name__)
-
-
-def setup_broker() -> dramatiq.Broker:
-    """Create and install the broker for the current settings, declaring every queue."""
-    # after_* hooks run in reverse order: FailJobWhenExhausted sits before Retries so it sees ``message.failed``.
-    middleware = [
-        FailJobWhenExhausted(),
-        AgeLimit(),
-        TimeLimit(),
-        ShutdownNotifications(),
-        Callbacks(),
-        Pipelines(),
-        Retries(max_retries=settings.JOB_MAX_RETRIES, min_backoff=500, max_backoff=30_000),
-        CurrentMessage(),
-        CloseDbConnections(),
-        ActorMetrics(),
-    ]
-    broker: dramatiq.Broker
-    if settings.BROKER_URL:
-        broker = RabbitmqBroker(url=settings.BROKER_URL, confirm_delivery=True, middleware=middleware)
-    else:
-        broker = StubBroker(middleware=middleware)
-    for queue in settings.WORKER_QUEUES:
-        broker.declare_queue(queue)
-    dramatiq.set_broker(broker)
-    return broker
 
 
 def enqueue(actor_name: str, queue: str, **kwargs) -> str:

@@ -7,6 +7,7 @@ from django.db import close_old_connections
 from dramatiq import Middleware
 
 from apps.core.metrics import ACTOR_DURATION
+from apps.jobs.services import fail
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +46,6 @@ class FailJobWhenExhausted(Middleware):
         job_id = message.kwargs.get("job_id")
         if not job_id:
             return
-        from apps.jobs.services import fail
-
         try:
             fail(job_id, f"{type(exception).__name__}: {exception}"[:2000])
         except Exception:
