@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from apps.chat.models import Conversation, Message
+from apps.core.levels import LEVELS
 
 
 class TranscriptInline(admin.TabularInline):
@@ -60,7 +61,7 @@ class ConversationAdmin(admin.ModelAdmin):
     def average_level(self, obj):
         if obj.avg_level is None:
             return "-"
-        return f"{'A1 A2 B1 B2 C1 C2'.split()[min(5, round(obj.avg_level))]} ({obj.avg_level:.2f})"
+        return f"{LEVELS[min(len(LEVELS) - 1, round(obj.avg_level))]} ({obj.avg_level:.2f})"
 
     @admin.display(description="CSV")
     def export(self, obj):

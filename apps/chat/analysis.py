@@ -8,7 +8,8 @@ from collections import Counter
 from django.conf import settings
 
 from apps.chat.corrections import find_mistakes
-from apps.chat.models import LEVELS, Conversation, Role
+from apps.chat.models import Conversation, Role
+from apps.core.levels import LEVELS
 
 logger = logging.getLogger(__name__)
 WINDOW = 10

@@ -2,10 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count
 
+from apps.core.levels import LEVEL_CHOICES
 from apps.jobs.models import Job
-
-LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
-LEVEL_CHOICES = [(level, level) for level in LEVELS]
 
 
 class ConversationQuerySet(models.QuerySet):

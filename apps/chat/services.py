@@ -25,10 +25,11 @@ from langchain_core.messages.ai import add_ai_message_chunks
 
 from apps.cefr import services as cefr
 from apps.chat import llm
-from apps.chat.models import LEVELS, Conversation, Message, ReplyStatus, Role
+from apps.chat.models import Conversation, Message, ReplyStatus, Role
 from apps.chat.tutor import build_prompt
 from apps.core import admission
 from apps.core.errors import ApiError, ServiceUnavailable
+from apps.core.levels import LEVELS
 from apps.jobs import services as jobs
 
 logger = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.cefr.data import LabelledSet, read_labelled_csv
-from apps.cefr.levels import LEVELS
 from apps.cefr.evaluation import evaluate_model, report_lines
+from apps.cefr.levels import LEVELS
 
 
 class Command(BaseCommand):
