@@ -26,6 +26,7 @@ from apps.jobs.api import router as jobs_router
 from apps.leveltest.api import router as leveltest_router
 from apps.ocr.api import router as ocr_router
 from apps.privacy.api import router as privacy_router
+from apps.progress.api import router as progress_router
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ api.add_router("", ocr_router)
 api.add_router("", chat_router)
 api.add_router("", leveltest_router)
 api.add_router("", privacy_router)
+api.add_router("", progress_router)
 
 
 @api.exception_handler(ApiError)

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "apps.ocr",
     "apps.chat",
     "apps.leveltest",
+    "apps.progress",
     "apps.privacy",  # above every other app: it reads and erases their data
     "project",  # the composition root: the serve command
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("metrics", metrics, name="metrics"),
+    path("teacher/progress/", include("apps.progress.urls")),
     path("teacher/", include("apps.leveltest.urls")),
 ]
 

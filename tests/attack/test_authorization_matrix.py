@@ -18,7 +18,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.conf import settings as django_settings
 
-from apps.accounts.models import Role
+from apps.accounts.models import Classroom, Role
 from apps.accounts.tokens import issue_pair
 from tests.attack.conftest import CACHED_TEXT, CANARY, PEOPLE, Owned, cache_cefr_level
 from tests.conftest import PASSWORD, _make_user
@@ -155,7 +155,36 @@ MATRIX: dict[tuple[str, str], Row] = {
         may_see_owner={"teacher", "staff"},
         canary=True,
     ),
+    # Progress (apps/progress): a caller's own figures; a class's table for its teacher and staff only.
+    ("GET", "/api/me/progress"): Row(users(200)),
+    ("GET", "/api/classrooms/{classroom_id}/progress"): Row(
+        {**roles(200, "teacher", "staff"), "other_teacher": 404},
+        params=lambda o: {"classroom_id": _owners_classroom(o)},
+        may_see_owner={"teacher", "staff"},
+    ),
 }
+
+
+def _owners_classroom(o: Owned) -> int:
+    return Classroom.objects.filter(students__id=o.conversation.learner_id).values_list("id", flat=True).get()
+
+
+#: The teachers' HTML pages (session sign-in) about the owner: anonymous callers are sent to the sign-in page (302),
+#: students refused (403), a teacher of another class finds nothing (404).
+PAGES: dict[str, dict[str, int]] = {
+    "/teacher/": {"anonymous": 302, "owner": 403, "other_student": 403, "teacher": 200, "other_teacher": 200,
+                  "staff": 200},
+    "/teacher/students/{student}/": {"anonymous": 302, "owner": 403, "other_student": 403, "teacher": 200,
+                                     "other_teacher": 404, "staff": 200},
+    "/teacher/progress/": {"anonymous": 302, "owner": 403, "other_student": 403, "teacher": 200,
+                           "other_teacher": 200, "staff": 200},
+    "/teacher/progress/classes/{classroom}/": {"anonymous": 302, "owner": 403, "other_student": 403,
+                                               "teacher": 200, "other_teacher": 404, "staff": 200},
+    "/teacher/progress/classes/{classroom}/progress.csv": {"anonymous": 302, "owner": 403, "other_student": 403,
+                                                           "teacher": 200, "other_teacher": 404, "staff": 200},
+    "/teacher/progress/students/{student}/": {"anonymous": 302, "owner": 403, "other_student": 403,
+                                              "teacher": 200, "other_teacher": 404, "staff": 200},
+}  # fmt: skip
 
 
 def schema_operations(schema: dict) -> list[tuple[str, str]]:
@@ -224,7 +253,7 @@ async def test_it_lets_nobody_but_the_owner_reach_the_owners_objects(client, peo
     problems, requests = [], 0
     for method, path in schema_operations(schema):
         row = MATRIX[(method, path)]
-        url = path.format(**row.params(owned))
+        url = path.format(**await sync_to_async(row.params)(owned))
         for who in CALLERS:
             extra: dict[str, Any] = await sync_to_async(row.body)(owned, who, ctx)
             response = await client.request(method, url, headers=credentials[who], timeout=30, **extra)
@@ -257,3 +286,23 @@ async def test_anonymous_callers_get_401_everywhere_but_the_public_endpoints(cli
         # The declared security must agree with the matrix: every non-public operation requires the bearer.
         declared = schema["paths"][path][method.lower()].get("security")
         assert bool(declared) is not public, f"{method} {path}: declared security {declared}, public={public}"
+
+
+def test_the_teacher_pages_answer_each_person_as_the_pages_matrix_says(people, owned):
+    from django.test import Client
+
+    ids = {"student": people["owner"].pk, "classroom": _owners_classroom(owned)}
+    problems = []
+    for template, expected in PAGES.items():
+        url = template.format(**ids)
+        for who in PEOPLE:
+            client = Client()
+            if people[who] is not None:
+                client.force_login(people[who])
+            response = client.get(url)
+            if response.status_code != expected[who]:
+                problems.append(f"GET {url} as {who}: expected {expected[who]}, got {response.status_code}")
+            elif who != "owner" and expected[who] == 200 and who not in ("teacher", "staff"):
+                if CANARY in response.content.decode() or people["owner"].username in response.content.decode():
+                    problems.append(f"GET {url} as {who}: LEAK of the owner's data")
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,149 @@
+"""Progress figures of learners and classes, computed by ``queries`` and cached per learner generation.
+
+A learner's figures are cached under their ``LearnerStamp`` generation, which every new piece of their work bumps
+(``receivers``), so new work invalidates them at once; the entries also expire after CACHE_SECONDS, since "this
+week" and "the last 30 days" move on without new work.
+"""
+
+import json
+import logging
+import time
+from datetime import datetime, timedelta
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+from apps.accounts.models import Classroom, Role, User
+from apps.cefr.levels import LEVELS
+from apps.core.kv import kv
+from apps.progress import figures, queries
+from apps.progress.models import WORD_FIELDS, LearnerStamp
+
+logger = logging.getLogger(__name__)
+CACHE_SECONDS = 300
+CHART_WEEKS = 52
+
+
+async def generations(ids: list[int]) -> dict[int, int]:
+    """Each learner's current generation (0 for one with no work yet)."""
+    found = {r["learner_id"]: r["generation"] async for r in LearnerStamp.objects.filter(learner_id__in=ids).values()}
+    return {i: found.get(i, 0) for i in ids}
+
+
+def _dump(value: dict) -> str:
+    return json.dumps(value, cls=DjangoJSONEncoder)
+
+
+async def compute_rows(ids: list[int], now: datetime) -> dict[int, dict]:
+    """The class-table figures of each learner: placement, current level, trend, messages this week, last activity."""
+    levels = await queries.recent_levels(ids, now)
+    reports = await queries.placements(ids)
+    last = await queries.last_activity(ids)
+    rows = {}
+    for i in ids:
+        latest = reports[i][0] if reports[i] else None
+        rows[i] = {
+            "placement": {"level": latest["level"], "date": latest["date"]} if latest else None,
+            "current": figures.level_summary(levels[i]["hist"]),
+            "trend": figures.trend([figures.mean(week) for week in levels[i]["weeks"]]),
+            "week_messages": levels[i]["week_messages"],
+            "last_activity": last[i],
+        }
+    return rows
+
+
+async def learner_rows(ids: list[int]) -> dict[int, dict]:
+    """``compute_rows`` through the cache: only the learners whose entry is missing or stale are computed."""
+    gens = await generations(ids)
+    keys = [f"progress:row:{i}:{gens[i]}" for i in ids]
+    cached = await kv().mget(keys) if ids else []
+    rows = {i: json.loads(hit) for i, hit in zip(ids, cached, strict=True) if hit is not None}
+    missing = [i for i in ids if i not in rows]
+    if missing:
+        started = time.perf_counter()
+        fresh = await compute_rows(missing, timezone.now())
+        for i, row in fresh.items():
+            encoded = _dump(row)
+            await kv().set(f"progress:row:{i}:{gens[i]}", encoded, CACHE_SECONDS)
+            rows[i] = json.loads(encoded)  # the same shape whether cached or not (dates as ISO strings)
+        logger.info(
+            "progress rows computed", extra={"learners": len(missing), "ms": (time.perf_counter() - started) * 1000}
+        )
+    return rows
+
+
+def _identity(user: User) -> dict:
+    return {"id": user.pk, "username": user.username, "name": user.get_full_name() or user.username}
+
+
+async def class_table(classroom: Classroom) -> list[dict]:
+    """One row per student of the class, by name: identity and ``learner_rows`` figures."""
+    students = [
+        s async for s in User.objects.filter(classrooms=classroom, role=Role.STUDENT).order_by("last_name", "username")
+    ]
+    rows = await learner_rows([s.pk for s in students])
+    return [{"student": _identity(s), **rows[s.pk]} for s in students]
+
+
+def _vocabulary(counts: dict[str, int]) -> dict:
+    named = {("unknown" if f == "unknown" else f.upper()): counts[f] for f in WORD_FIELDS}
+    return {"words": sum(named.values()), "counts": named, "shares": figures.shares(named)}
+
+
+async def _weeks(learner_id: int, now: datetime) -> list[dict]:
+    since = now - timedelta(weeks=CHART_WEEKS)
+    weekly = await queries.weekly_levels(learner_id, since)
+    out = []
+    for week in sorted(weekly):
+        summary = figures.level_summary(weekly[week])
+        mean = figures.mean(weekly[week])
+        out.append({"week": week.date(), **summary, "mean": round(mean, 2) if mean is not None else None})
+    return out
+
+
+async def compute_detail(learner_id: int, now: datetime) -> dict:
+    row = (await learner_rows([learner_id]))[learner_id]
+    reports = (await queries.placements([learner_id]))[learner_id]
+    return {
+        **row,
+        "weeks": await _weeks(learner_id, now),
+        "placements": reports[:20],
+        "vocabulary": {
+            "used": _vocabulary(await queries.words_used(learner_id)),
+            "scanned": _vocabulary(await queries.words_scanned(learner_id)),
+        },
+        "errors": await queries.frequent_mistakes(learner_id),
+        "analyses": await queries.latest_analyses(learner_id),
+    }
+
+
+async def learner_detail(learner: User) -> dict:
+    """Everything of one learner's progress page (and ``GET /api/me/progress``), through the cache."""
+    gen = (await generations([learner.pk]))[learner.pk]
+    scans, latest_scan = await queries.scan_signature(learner.pk)
+    key = f"progress:detail:{learner.pk}:{gen}:{scans}:{latest_scan}"
+    hit = await kv().get(key)
+    if hit is not None:
+        detail = json.loads(hit)
+    else:
+        encoded = _dump(await compute_detail(learner.pk, timezone.now()))
+        await kv().set(key, encoded, CACHE_SECONDS)
+        detail = json.loads(encoded)
+    return {"student": _identity(learner), "levels": list(LEVELS), **detail}
+
+
+def visible_classrooms(user_id: int, role: str):
+    """Classes whose progress the caller may read: a teacher's own, every class for staff, none for students."""
+    if role not in (Role.TEACHER, Role.STAFF):
+        return Classroom.objects.none()
+    return Classroom.objects.visible_to(user_id, role)
+
+
+def visible_students(user_id: int, role: str):
+    """Students whose progress the caller may read: those of a teacher's classes, every student for staff."""
+    students = User.objects.filter(role=Role.STUDENT)
+    if role == Role.STAFF:
+        return students
+    if role == Role.TEACHER:
+        return students.filter(classrooms__teacher_id=user_id).distinct()
+    return students.none()
