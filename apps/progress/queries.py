@@ -123,7 +123,7 @@ async def words_used(learner_id: int) -> dict[str, int]:
 
 
 async def scan_signature(learner_id: int) -> tuple[int, str]:
-    """How many of the learner's documents have a vocabulary, and the latest one's time (part of the cache key)."""
+    """How many of the learner's documents have a vocabulary, and the latest one's time (kept with cached figures)."""
     found = await Document.objects.filter(owner_id=learner_id, vocabulary__isnull=False).aaggregate(
         n=Count("id"), latest=Max("created_at")
     )

@@ -55,7 +55,7 @@ async def compute_rows(ids: list[int], now: datetime) -> dict[int, dict]:
 async def learner_rows(ids: list[int]) -> dict[int, dict]:
     """``compute_rows`` through the cache: only the learners whose entry is missing or stale are computed."""
     gens = await generations(ids)
-    keys = [f"progress:row:{i}:{gens[i]}" for i in ids]
+    keys = [row_key(i, gens[i]) for i in ids]
     cached = await kv().mget(keys) if ids else []
     rows = {i: json.loads(hit) for i, hit in zip(ids, cached, strict=True) if hit is not None}
     missing = [i for i in ids if i not in rows]
@@ -64,7 +64,7 @@ async def learner_rows(ids: list[int]) -> dict[int, dict]:
         fresh = await compute_rows(missing, timezone.now())
         for i, row in fresh.items():
             encoded = _dump(row)
-            await kv().set(f"progress:row:{i}:{gens[i]}", encoded, CACHE_SECONDS)
+            await kv().set(row_key(i, gens[i]), encoded, CACHE_SECONDS)
             rows[i] = json.loads(encoded)  # the same shape whether cached or not (dates as ISO strings)
         logger.info(
             "progress rows computed", extra={"learners": len(missing), "ms": (time.perf_counter() - started) * 1000}
@@ -118,18 +118,33 @@ async def compute_detail(learner_id: int, now: datetime) -> dict:
 
 
 async def learner_detail(learner: User) -> dict:
-    """Everything of one learner's progress page (and ``GET /api/me/progress``), through the cache."""
+    """Everything of one learner's progress page (and ``GET /api/me/progress``), through the cache. The entry also
+    records which recognised documents it counted: scans land by a queryset update, without a generation bump."""
     gen = (await generations([learner.pk]))[learner.pk]
-    scans, latest_scan = await queries.scan_signature(learner.pk)
-    key = f"progress:detail:{learner.pk}:{gen}:{scans}:{latest_scan}"
-    hit = await kv().get(key)
-    if hit is not None:
-        detail = json.loads(hit)
+    scans = list(await queries.scan_signature(learner.pk))
+    hit = await kv().get(detail_key(learner.pk, gen))
+    cached = json.loads(hit) if hit is not None else None
+    if cached is not None and cached["scans"] == scans:
+        detail = cached["detail"]
     else:
-        encoded = _dump(await compute_detail(learner.pk, timezone.now()))
-        await kv().set(key, encoded, CACHE_SECONDS)
-        detail = json.loads(encoded)
+        encoded = _dump({"scans": scans, "detail": await compute_detail(learner.pk, timezone.now())})
+        await kv().set(detail_key(learner.pk, gen), encoded, CACHE_SECONDS)
+        detail = json.loads(encoded)["detail"]
     return {"student": _identity(learner), "levels": list(LEVELS), **detail}
+
+
+def row_key(learner_id: int, generation: int) -> str:
+    return f"progress:row:{learner_id}:{generation}"
+
+
+def detail_key(learner_id: int, generation: int) -> str:
+    return f"progress:detail:{learner_id}:{generation}"
+
+
+async def forget(learner_id: int, generation: int) -> None:
+    """Drop a learner's cached figures (their erasure: the entries quote their words)."""
+    await kv().delete(row_key(learner_id, generation))
+    await kv().delete(detail_key(learner_id, generation))
 
 
 def visible_classrooms(user_id: int, role: str):

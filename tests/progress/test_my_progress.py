@@ -91,3 +91,17 @@ async def test_another_learners_work_is_not_in_my_figures(client, student, other
     body = await _progress(client, other_student)
     assert body["current"]["samples"] == 0 and body["errors"] == []
     assert (await _progress(client, student))["current"]["samples"] == 1
+
+
+async def test_an_erased_learners_cached_figures_are_dropped(client, student, conversation):
+    from apps.core.kv import kv
+    from apps.progress import services
+    from apps.progress.models import LearnerStamp
+
+    await sync_to_async(say)(conversation, "he go home", "B1", 1)
+    await _progress(client, student)
+    generation = (await LearnerStamp.objects.aget(pk=student.pk)).generation
+    keys = [services.row_key(student.pk, generation), services.detail_key(student.pk, generation)]
+    assert all(await kv().mget(keys))
+    await sync_to_async(student.delete)()
+    assert await kv().mget(keys) == [None, None]
