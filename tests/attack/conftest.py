@@ -13,7 +13,7 @@ from apps.chat.models import Conversation, Message, ReplyStatus
 from apps.chat.models import Role as ChatRole
 from apps.jobs.models import Job
 from apps.jobs.services import create_finished
-from apps.leveltest.models import Answer, Attempt, Item, Report, WritingPrompt
+from apps.leveltest.models import Answer, Attempt, Item, Report
 from apps.ocr.models import Document, DocumentKind, Page, PageSource
 from apps.ocr.services import Upload, fingerprint
 from apps.privacy.models import Export
@@ -44,11 +44,10 @@ async def cache_cefr_level(text: str = CACHED_TEXT) -> None:
 @pytest.fixture
 def item_bank(transactional_db):
     """The item bank the data migration loads (transactional tests empty every table after each test)."""
-    from apps.leveltest.itembank import ITEMS, WRITING_PROMPTS
+    from apps.leveltest.itembank import install, load_bank
 
     if not Item.objects.exists():
-        Item.objects.bulk_create(Item(**item) for item in ITEMS)
-        WritingPrompt.objects.bulk_create(WritingPrompt(**prompt) for prompt in WRITING_PROMPTS)
+        install(load_bank())
 
 
 @pytest.fixture

@@ -1,10 +1,8 @@
 import pytest
 from asgiref.sync import sync_to_async
 
-from apps.leveltest.models import Item, WritingPrompt
+from apps.leveltest.models import Item
 from tests.conftest import abearer
-
-LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 
 
 @pytest.fixture(autouse=True)
@@ -13,11 +11,10 @@ def item_bank(request):
     if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
         return
     request.getfixturevalue("transactional_db")
-    from apps.leveltest.itembank import ITEMS, WRITING_PROMPTS
+    from apps.leveltest.itembank import install, load_bank
 
     if not Item.objects.exists():
-        Item.objects.bulk_create(Item(**item) for item in ITEMS)
-        WritingPrompt.objects.bulk_create(WritingPrompt(**prompt) for prompt in WRITING_PROMPTS)
+        install(load_bank())
 
 
 async def take_test(client, learner, knows, *, writing: str | None = None, count: int | None = None) -> dict:

@@ -6,11 +6,12 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from apps.core.levels import LEVELS
 from apps.jobs import services as jobs
 from apps.jobs.models import Job
 from apps.leveltest import scoring
 from apps.leveltest.models import Answer, Attempt
-from tests.leveltest.conftest import LEVELS, take_test
+from tests.leveltest.conftest import take_test
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
