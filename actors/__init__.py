@@ -13,6 +13,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 django.setup()
 
 from actors import cefr, chat, leveltest, ocr, privacy, selftest  # noqa: E402,F401
+from apps.cefr import worker as cefr_worker  # noqa: E402
+from apps.jobs import queues  # noqa: E402
 from apps.ocr import pipeline  # noqa: E402
 
 
@@ -20,10 +22,10 @@ class WarmUpModels(dramatiq.Middleware):
     """Load the models of the queues this worker consumes when a worker process boots (logs a clear error)."""
 
     def after_worker_boot(self, broker, worker):
-        queues = worker.consumer_whitelist or {"cefr", "interactive", "documents"}
-        if "cefr" in queues:
-            cefr.warm_up()
-        if queues & {"interactive", "documents"}:
+        consumed = worker.consumer_whitelist or {queues.CEFR, queues.INTERACTIVE, queues.DOCUMENTS}
+        if queues.CEFR in consumed:
+            cefr_worker.warm_up()
+        if consumed & {queues.INTERACTIVE, queues.DOCUMENTS}:
             pipeline.warm_up()
 
 

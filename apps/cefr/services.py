@@ -17,7 +17,7 @@ from pathlib import Path
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from apps.cefr import bands
+from apps.cefr import bands, tasks
 from apps.cefr.fingerprint import fingerprint
 from apps.core.errors import ServiceUnavailable
 from apps.core.kv import kv
@@ -25,8 +25,6 @@ from apps.core.metrics import cache_result
 from apps.jobs import rpc
 
 logger = logging.getLogger(__name__)
-ACTOR = "cefr.classify"
-QUEUE = "cefr"
 CACHE_VERSION = 2  # 2: calibrated scores (temperature) and the model's fingerprint in the key
 
 
@@ -90,7 +88,7 @@ async def _cached(texts: list[str], tag: str) -> list[dict | None]:
 
 async def _from_worker(texts: list[str]) -> list[dict]:
     try:
-        return await rpc.call(ACTOR, QUEUE, settings.CEFR_TIMEOUT, texts=texts)
+        return await rpc.call(tasks.CLASSIFY, settings.CEFR_TIMEOUT, texts=texts)
     except rpc.RemoteError as exc:
         logger.error("CEFR worker error: %s", exc)
         raise ServiceUnavailable(f"CEFR classification is unavailable: {exc}", retry_after=30) from None

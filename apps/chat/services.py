@@ -24,7 +24,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.messages.ai import add_ai_message_chunks
 
 from apps.cefr import services as cefr
-from apps.chat import llm
+from apps.chat import llm, tasks
 from apps.chat.models import Conversation, Message, ReplyStatus, Role
 from apps.chat.tutor import build_prompt
 from apps.core import admission
@@ -279,8 +279,7 @@ async def _start_analysis(conversation: Conversation, count: int) -> None:
         await jobs.submit(
             conversation.learner_id,
             "chat.analysis",
-            "chat.analyse",
-            queue="default",
+            tasks.ANALYSE,
             params={"conversation_id": conversation.pk, "learner_messages": count},
             total=1,
         )

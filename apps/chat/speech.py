@@ -10,6 +10,7 @@ from typing import Protocol
 from django.conf import settings
 from django.db import IntegrityError
 
+from apps.chat import tasks
 from apps.chat.models import Message, SpeechClip
 from apps.jobs import services as jobs
 from apps.jobs.models import Job
@@ -80,9 +81,7 @@ async def clip_for(message: Message, owner_id: int) -> SpeechClip:
         clip.job = job
         await clip.asave(update_fields=["job"])
 
-    await jobs.submit(
-        owner_id, "chat.speech", "chat.speak", queue="default", params={"clip_id": clip.pk}, attach=attach
-    )
+    await jobs.submit(owner_id, "chat.speech", tasks.SPEAK, params={"clip_id": clip.pk}, attach=attach)
     return clip
 
 

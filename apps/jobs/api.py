@@ -2,26 +2,23 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.shortcuts import aget_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Router
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from apps.accounts.auth import caller, jwt_auth, require_role
-from apps.jobs import services
+from apps.core.pagination import ListPagination
+from apps.jobs import services, tasks
 from apps.jobs.models import Job
 from apps.jobs.schemas import JobAccepted, JobOut, SelfTestIn
 
 router = Router(tags=["jobs"], auth=jwt_auth)
 
 
-class JobListQuery(Schema):
-    limit: int = 20
-    offset: int = 0
-
-
 @router.get("/jobs", response=list[JobOut], summary="The caller's recent jobs")
-async def list_jobs(request: HttpRequest, q: Query[JobListQuery]):
-    limit, offset = max(1, min(q.limit, 100)), max(0, q.offset)
-    return [job async for job in Job.objects.for_user(caller(request).id)[offset : offset + limit]]
+@paginate(ListPagination)
+async def list_jobs(request: HttpRequest):
+    return Job.objects.for_user(caller(request).id)
 
 
 @router.get("/jobs/{uuid:job_id}", response=JobOut, summary="One of the caller's jobs")
@@ -39,8 +36,7 @@ async def selftest(request: HttpRequest, payload: SelfTestIn):
     job = await services.submit(
         principal.id,
         "selftest",
-        "selftest.cpu",
-        queue="interactive",
+        tasks.SELFTEST_CPU,
         params={"work_ms": payload.work_ms},
         total=1,
     )

@@ -1,10 +1,8 @@
-"""The Dramatiq broker for this process, chosen by settings, and enqueueing by actor name.
+"""Sending messages by actor reference, and backpressure: the depth of each queue.
 
-Apps enqueue work by actor *name* (``enqueue("selftest.cpu", "interactive", job_id=...)``) so they never import
-``actors/``; the worker processes import ``actors`` and run them. With ``BROKER_URL`` (services profile) Dramatiq's
-RabbitMQ broker is used: RabbitMQ pushes each message to an idle consumer the moment it is published (no polling),
-queues are durable, messages persistent, and every publish waits for RabbitMQ's confirmation, so an accepted job is
-on disk. Without it, an in-memory broker whose worker runs inside the web process (``EMBEDDED_WORKER``).
+Apps enqueue work by ``ActorRef`` (``enqueue(tasks.PAGE, job_id=..., number=...)``, see ``apps.jobs.queues``) so
+they never import ``actors/``; the worker processes import ``actors``, which declare each actor with the same
+reference. The broker itself is installed by ``apps.jobs.setup``.
 """
 
 import logging
@@ -19,14 +17,16 @@ from dramatiq.brokers.rabbitmq import RabbitmqBroker
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from apps.core.errors import ServiceUnavailable
+from apps.jobs.queues import ActorRef
 
 logger = logging.getLogger(__name__)
 
 
-def enqueue(actor_name: str, queue: str, **kwargs) -> str:
-    """Send a message to ``actor_name`` on ``queue``; return the message id. Blocking I/O: call from a thread."""
+def enqueue(ref: ActorRef, **kwargs) -> str:
+    """Send ``kwargs`` to the actor ``ref`` names, on ``ref``'s queue; return the message id. Blocking I/O: call from
+    a thread."""
     message: dramatiq.Message = dramatiq.Message(
-        queue_name=queue, actor_name=actor_name, args=(), kwargs=kwargs, options={}
+        queue_name=ref.queue, actor_name=ref.name, args=(), kwargs=kwargs, options={}
     )
     return dramatiq.get_broker().enqueue(message).message_id
 
@@ -92,12 +92,12 @@ async def admit(queue: str) -> None:
         await sync_to_async(check_depth, thread_sensitive=False)(queue)
 
 
-def admit_and_enqueue(actor_name: str, queue: str, **kwargs) -> str:
+def admit_and_enqueue(ref: ActorRef, **kwargs) -> str:
     """``check_depth`` then ``enqueue``, in one trip to a thread for callers that create nothing before sending
     (request/reply over the broker). Raises ``ServiceUnavailable`` or ``QueueFull``. Blocking I/O."""
-    check_depth(queue)
+    check_depth(ref.queue)
     try:
-        return enqueue(actor_name, queue, **kwargs)
+        return enqueue(ref, **kwargs)
     except Exception as exc:
         raise ServiceUnavailable("The job queue is unavailable, retry shortly") from exc
 

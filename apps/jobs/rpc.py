@@ -16,6 +16,7 @@ from channels.layers import get_channel_layer
 from apps.core import admission
 from apps.core.errors import ServiceUnavailable
 from apps.jobs import broker, events
+from apps.jobs.queues import ActorRef
 
 
 class RemoteError(Exception):
@@ -29,8 +30,8 @@ class WorkerTimeout(ServiceUnavailable):
         super().__init__(f"No {what} worker answered within {timeout:g} s, retry shortly", retry_after=5)
 
 
-async def call(actor_name: str, queue: str, timeout: float, **kwargs: Any) -> Any:
-    """Enqueue ``actor_name(reply_to=..., deadline=..., **kwargs)`` and return the worker's result.
+async def call(ref: ActorRef, timeout: float, **kwargs: Any) -> Any:
+    """Enqueue ``ref``'s actor with ``reply_to=..., deadline=..., **kwargs`` and return the worker's result.
 
     Raises ``WorkerTimeout`` (a 503) when no answer comes in ``timeout`` seconds, ``ServiceUnavailable`` when the
     broker cannot be reached, and ``RemoteError`` with the worker's message when it answered with an error.
@@ -42,13 +43,13 @@ async def call(actor_name: str, queue: str, timeout: float, **kwargs: Any) -> An
     try:
         # Backpressure and the publish in one trip to a thread (each trip is a thread hop on a quiet request's path).
         await sync_to_async(broker.admit_and_enqueue, thread_sensitive=False)(
-            actor_name, queue, reply_to=group, deadline=time.time() + timeout, **kwargs
+            ref, reply_to=group, deadline=time.time() + timeout, **kwargs
         )
         try:
             async with admission.released():
                 message = await asyncio.wait_for(layer.receive(channel), timeout)
         except TimeoutError:
-            raise WorkerTimeout(actor_name.split(".")[0], timeout) from None
+            raise WorkerTimeout(ref.name.split(".")[0], timeout) from None
     finally:
         await layer.group_discard(group, channel)
     if message.get("error"):

@@ -20,6 +20,7 @@ from apps.core import admission
 from apps.core.errors import ServiceUnavailable
 from apps.jobs import broker, events
 from apps.jobs.models import FINISHED, Job, JobStatus
+from apps.jobs.queues import ActorRef
 
 logger = logging.getLogger(__name__)
 
@@ -27,14 +28,13 @@ logger = logging.getLogger(__name__)
 async def submit(
     owner_id: int,
     kind: str,
-    actor_name: str,
+    ref: ActorRef,
     *,
-    queue: str = "default",
     params: dict[str, Any] | None = None,
     total: int | None = None,
     attach: Callable[[Job], Awaitable[None]] | None = None,
 ) -> Job:
-    """Create a queued job and enqueue ``actor_name(job_id=...)``.
+    """Create a queued job and enqueue ``ref``'s actor with ``job_id=...`` on ``ref``'s queue.
 
     ``attach(job)`` runs between the two: an object that the actor finds through its job (a document) must point to
     the job before the message exists, or a fast worker finds nothing and the job never ends.
@@ -42,14 +42,14 @@ async def submit(
     Raises ``ServiceUnavailable`` (503) when the broker is down or the queue is past its depth limit (nothing is
     created then).
     """
-    await broker.admit(queue)
+    await broker.admit(ref.queue)
     job = await Job.objects.acreate(owner_id=owner_id, kind=kind, params=params or {}, progress_total=total)
     if attach is not None:
         await attach(job)
     try:
-        await sync_to_async(broker.enqueue, thread_sensitive=False)(actor_name, queue, job_id=str(job.id))
+        await sync_to_async(broker.enqueue, thread_sensitive=False)(ref, job_id=str(job.id))
     except Exception as exc:
-        logger.error("enqueue failed", extra={"job_id": str(job.id), "actor": actor_name}, exc_info=True)
+        logger.error("enqueue failed", extra={"job_id": str(job.id), "actor": ref.name}, exc_info=True)
         await Job.objects.filter(pk=job.pk).aupdate(
             status=JobStatus.FAILED, error="Could not be queued", finished_at=timezone.now()
         )

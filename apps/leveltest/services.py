@@ -15,7 +15,7 @@ from apps.cefr import services as cefr
 from apps.core.errors import Conflict, ServiceUnavailable, Unprocessable
 from apps.jobs import services as jobs
 from apps.jobs.models import Job, JobStatus
-from apps.leveltest import scoring
+from apps.leveltest import scoring, tasks
 from apps.leveltest.errors import RetakeTooSoon
 from apps.leveltest.models import Answer, Attempt, Item, WritingAnswer, WritingPrompt
 
@@ -208,7 +208,7 @@ async def submit(attempt: Attempt) -> Job:
         raise Conflict("This attempt has already been submitted")
     try:
         job = await jobs.submit(
-            attempt.learner_id, "leveltest.report", "leveltest.report", params={"attempt_id": str(attempt.pk)}, total=1
+            attempt.learner_id, "leveltest.report", tasks.REPORT, params={"attempt_id": str(attempt.pk)}, total=1
         )
     except Exception:
         # Never queued (backpressure, broker down): the attempt opens again, answers kept, so it can be submitted.

@@ -15,14 +15,10 @@ from django.db import IntegrityError
 from apps.core.errors import ApiError
 from apps.jobs import broker
 from apps.jobs import services as jobs
+from apps.ocr import tasks
 from apps.ocr.models import Document, DocumentKind, Page, PageSource
 
 logger = logging.getLogger(__name__)
-
-
-def queue_for(kind: str) -> str:
-    """The queue a document's work goes to: a single image is interactive (someone waits), the rest batch work."""
-    return "interactive" if kind == DocumentKind.IMAGE else "documents"
 
 
 def run_document(job_id: str) -> None:
@@ -41,7 +37,7 @@ def run_document(job_id: str) -> None:
         _complete_if_done(job_id, doc)
         return
     for number in todo:
-        broker.enqueue("ocr.page", queue_for(doc.kind), job_id=job_id, number=number)
+        broker.enqueue(tasks.PAGE.on(tasks.queue_for(doc.kind)), job_id=job_id, number=number)
 
 
 def run_page(job_id: str, number: int) -> None:

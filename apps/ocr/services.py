@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from apps.jobs import broker
 from apps.jobs import services as jobs
 from apps.jobs.models import Job, JobStatus
-from apps.ocr import pipeline
+from apps.ocr import tasks
 from apps.ocr.errors import QuotaExceeded
 from apps.ocr.models import Document, Page, SourceFile
 
@@ -73,7 +73,7 @@ async def start(owner_id: int, kind: str, uploads: list[Upload], title: str = ""
     upload leaves no file and no row, and one whose job cannot be queued is deleted again, files included.
     """
     engine = settings.OCR_ENGINE
-    queue = pipeline.queue_for(kind)
+    queue = tasks.queue_for(kind)
     total = sum(u.pages for u in uploads)
     known = await _stored_result(fingerprint(uploads), engine)
     if known is None:
@@ -88,7 +88,7 @@ async def start(owner_id: int, kind: str, uploads: list[Upload], title: str = ""
         await document.asave(update_fields=["job"])
 
     try:
-        await jobs.submit(owner_id, f"ocr.{kind}", "ocr.document", queue=queue, total=total, attach=attach)
+        await jobs.submit(owner_id, f"ocr.{kind}", tasks.DOCUMENT.on(queue), total=total, attach=attach)
     except Exception:
         await document.adelete()
         raise

@@ -17,14 +17,11 @@ from apps.core.errors import ApiError, Conflict
 from apps.core.ratelimit import limit_user
 from apps.jobs import services as jobs
 from apps.jobs.models import FINISHED, Job, JobStatus
-from apps.privacy import audit, document
+from apps.privacy import audit, document, tasks
 from apps.privacy.models import AuditAction, Export
 
 logger = logging.getLogger(__name__)
 
-#: The export actor's name and queue: both ends import these, so a typo is an import error, not a lost job.
-EXPORT_ACTOR = "privacy.export"
-EXPORT_QUEUE = "default"
 EXPORT_KIND = "privacy.export"
 
 
@@ -41,7 +38,7 @@ async def request_export(principal: Principal, via: str = "api") -> Job:
     running = await Job.objects.for_user(principal.id).filter(kind=EXPORT_KIND).exclude(status__in=FINISHED).afirst()
     if running is not None:
         return running
-    job = await jobs.submit(principal.id, EXPORT_KIND, EXPORT_ACTOR, queue=EXPORT_QUEUE, total=1)
+    job = await jobs.submit(principal.id, EXPORT_KIND, tasks.EXPORT, total=1)
     await audit.arecord(
         AuditAction.EXPORT,
         actor_id=principal.id,

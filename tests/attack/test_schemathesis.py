@@ -51,8 +51,8 @@ class StandInBatcher:
 @pytest.fixture
 def backend(settings, worker, monkeypatch, item_bank):
     """Short waits, no rate limits in the way, a worker with a CEFR stand-in and a short self-test."""
-    import actors.cefr
-    import actors.selftest
+    from apps.cefr import worker as cefr_worker
+    from apps.jobs import selftest
 
     settings.JOB_WAIT_SECONDS = 0.5
     settings.OCR_WAIT_SECONDS = 0.5
@@ -60,9 +60,9 @@ def backend(settings, worker, monkeypatch, item_bank):
     settings.LLM_TIMEOUT = 5.0
     settings.LEVELTEST_MIN_ANSWERS = 1
     settings.RATE_LIMITS = dict.fromkeys(settings.RATE_LIMITS, 1_000_000)
-    monkeypatch.setattr(actors.cefr, "_batcher", StandInBatcher())
-    real_burn = actors.selftest.burn_cpu
-    monkeypatch.setattr(actors.selftest, "burn_cpu", lambda work_ms: real_burn(max(1, work_ms // 100)))
+    monkeypatch.setattr(cefr_worker, "_batcher", StandInBatcher())
+    real_burn = selftest.burn_cpu
+    monkeypatch.setattr(selftest, "burn_cpu", lambda work_ms: real_burn(max(1, work_ms // 100)))
     return settings
 
 

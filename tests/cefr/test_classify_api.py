@@ -90,11 +90,11 @@ async def test_without_workers_the_api_answers_503_instead_of_hanging(client, st
 
 
 async def test_a_missing_model_is_a_503_with_a_clear_message(client, student, worker, settings, tmp_path, monkeypatch):
-    import actors.cefr
+    from apps.cefr import worker as cefr_worker
 
     settings.CEFR_MODEL_DIR = tmp_path / "no-model-here"
-    monkeypatch.setattr(actors.cefr, "_batcher", None)
-    monkeypatch.setattr(actors.cefr, "_load_error", None)
+    monkeypatch.setattr(cefr_worker, "_batcher", None)
+    monkeypatch.setattr(cefr_worker, "_load_error", None)
     response = await client.post("/api/cefr/classify", json={"texts": ["A sentence."]}, headers=await abearer(student))
     assert response.status_code == 503
     assert "does not exist" in response.json()["error"]["message"]

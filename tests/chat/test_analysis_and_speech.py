@@ -5,6 +5,7 @@ import wave
 
 import pytest
 
+from apps.chat import tasks
 from apps.chat.models import Analysis, Message, Role
 from apps.jobs import services as jobs
 from apps.jobs.models import Job
@@ -39,7 +40,7 @@ async def test_every_nth_learner_message_starts_an_analysis(client, student, con
 async def test_the_analysis_asks_the_llm_when_one_is_configured(student, conversation, fake_llm, worker):
     await Message.objects.acreate(conversation=conversation, role=Role.LEARNER, text="I has a dog.")
     job = await jobs.submit(
-        student.pk, "chat.analysis", "chat.analyse", params={"conversation_id": conversation.pk, "learner_messages": 1}
+        student.pk, "chat.analysis", tasks.ANALYSE, params={"conversation_id": conversation.pk, "learner_messages": 1}
     )
     job = await jobs.wait(job, timeout=60)
     analysis = await Analysis.objects.aget(conversation=conversation)

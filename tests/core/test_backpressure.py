@@ -3,7 +3,8 @@
 import pytest
 from asgiref.sync import sync_to_async
 
-from apps.jobs import broker
+from apps.cefr import tasks as cefr_tasks
+from apps.jobs import broker, tasks
 from apps.jobs.models import Job
 from tests.conftest import abearer
 
@@ -18,9 +19,7 @@ def _fresh_depths(monkeypatch):
 async def test_a_deep_queue_refuses_new_jobs_with_503_and_creates_nothing(client, staff, settings):
     settings.QUEUE_MAX_DEPTH = {**settings.QUEUE_MAX_DEPTH, "interactive": 2}
     for _ in range(2):
-        await sync_to_async(broker.enqueue)(
-            "selftest.cpu", "interactive", job_id="00000000-0000-0000-0000-000000000000"
-        )
+        await sync_to_async(broker.enqueue)(tasks.SELFTEST_CPU, job_id="00000000-0000-0000-0000-000000000000")
     before = await Job.objects.acount()
     response = await client.post("/api/jobs/selftest", json={"work_ms": 5}, headers=await abearer(staff))
     assert response.status_code == 503
@@ -31,7 +30,7 @@ async def test_a_deep_queue_refuses_new_jobs_with_503_and_creates_nothing(client
 
 async def test_a_deep_cefr_queue_refuses_classification(client, student, settings):
     settings.QUEUE_MAX_DEPTH = {**settings.QUEUE_MAX_DEPTH, "cefr": 1}
-    await sync_to_async(broker.enqueue)("cefr.classify", "cefr", texts=["x"], reply_to="nobody")
+    await sync_to_async(broker.enqueue)(cefr_tasks.CLASSIFY, texts=["x"], reply_to="nobody")
     response = await client.post(
         "/api/cefr/classify", json={"texts": ["A new sentence."]}, headers=await abearer(student)
     )

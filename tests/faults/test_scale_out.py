@@ -33,7 +33,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from apps.jobs import broker
+from apps.jobs import broker, tasks
 from apps.jobs.models import Job, JobStatus
 from tests.faults.conftest import ROOT, LoopThread, WorkerProcess, wait_until
 
@@ -273,7 +273,7 @@ def _submit(owner, count: int, work_ms: int) -> list[Job]:
         for _ in range(count)
     ]
     for job in jobs:
-        broker.enqueue("selftest.cpu", "interactive", job_id=str(job.id))
+        broker.enqueue(tasks.SELFTEST_CPU, job_id=str(job.id))
     return jobs
 
 

@@ -13,8 +13,9 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 
-from apps.jobs import broker
+from apps.jobs import broker, tasks
 from apps.jobs.models import Job, JobStatus
+from apps.ocr import tasks as ocr_tasks
 from apps.ocr.models import Document, DocumentKind, Page, SourceFile
 from tests.faults.conftest import wait_until
 
@@ -28,7 +29,7 @@ def test_cpu_jobs_survive_twenty_sigkills_and_finish_exactly_once(staff, worker_
         Job.objects.create(owner=staff, kind="selftest", params={"work_ms": 1500}, progress_total=1) for _ in range(12)
     ]
     for job in jobs:
-        broker.enqueue("selftest.cpu", "interactive", job_id=str(job.id))
+        broker.enqueue(tasks.SELFTEST_CPU, job_id=str(job.id))
     worker = worker_process(["interactive"])
     rng = random.Random(7)
     kills = 0
@@ -75,7 +76,7 @@ def test_a_killed_document_finishes_after_restart_without_redoing_done_pages(sta
         )
         source.file.save(name, ContentFile(data), save=False)
         source.save()
-    broker.enqueue("ocr.document", "documents", job_id=str(job.id))
+    broker.enqueue(ocr_tasks.DOCUMENT, job_id=str(job.id))
     worker = worker_process(["documents"], threads=1)
     worker.start()
     assert wait_until(lambda: Page.objects.filter(document=document).count() >= 2, timeout=120)

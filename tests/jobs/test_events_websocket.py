@@ -3,7 +3,7 @@
 import pytest
 from channels.testing import WebsocketCommunicator
 
-from apps.jobs import services
+from apps.jobs import services, tasks
 from project.asgi import application
 from tests.conftest import abearer
 
@@ -58,7 +58,7 @@ async def test_the_owner_receives_their_job_events_and_nobody_else_does(client, 
     theirs, ok2 = await _connect(f"/ws/events/?ticket={await _ticket(client, other_student)}")
     assert ok1 and ok2
 
-    job = await services.submit(student.pk, "selftest", "selftest.cpu", queue="interactive", params={"work_ms": 20})
+    job = await services.submit(student.pk, "selftest", tasks.SELFTEST_CPU, params={"work_ms": 20})
     received = []
     while not received or received[-1]["type"] != "job.done":
         received.append(await mine.receive_json_from(timeout=20))

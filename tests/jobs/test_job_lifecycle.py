@@ -3,7 +3,7 @@
 import pytest
 from asgiref.sync import sync_to_async
 
-from apps.jobs import services
+from apps.jobs import services, tasks
 from apps.jobs.models import Job, JobStatus
 from tests.conftest import abearer
 
@@ -50,11 +50,11 @@ def test_a_job_finishes_exactly_once(student):
 async def test_a_redelivered_message_for_a_finished_job_is_a_no_op(staff, worker):
     import dramatiq
 
-    job = await services.submit(staff.pk, "selftest", "selftest.cpu", queue="interactive", params={"work_ms": 5})
+    job = await services.submit(staff.pk, "selftest", tasks.SELFTEST_CPU, params={"work_ms": 5})
     job = await services.wait(job, timeout=20)
     assert job.status == JobStatus.DONE
     first_result = job.result
-    await sync_to_async(services.broker.enqueue)("selftest.cpu", "interactive", job_id=str(job.id))
+    await sync_to_async(services.broker.enqueue)(tasks.SELFTEST_CPU, job_id=str(job.id))
     await sync_to_async(dramatiq.get_broker().join)("interactive", timeout=10_000)
     await sync_to_async(worker.join)()
     job = await Job.objects.aget(pk=job.pk)
@@ -63,7 +63,7 @@ async def test_a_redelivered_message_for_a_finished_job_is_a_no_op(staff, worker
 
 async def test_a_job_whose_actor_keeps_failing_ends_failed(student, worker, settings):
     job = await Job.objects.acreate(owner=student, kind="selftest", params={"work_ms": "not a number"})
-    await sync_to_async(services.broker.enqueue)("selftest.cpu", "interactive", job_id=str(job.id))
+    await sync_to_async(services.broker.enqueue)(tasks.SELFTEST_CPU, job_id=str(job.id))
     job = await services.wait(job, timeout=60)
     assert job.status == JobStatus.FAILED
     assert "ValueError" in job.error

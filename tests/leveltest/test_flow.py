@@ -121,13 +121,15 @@ async def test_only_students_start_attempts(client, teacher, staff):
 
 
 async def test_a_submit_that_could_not_be_queued_can_be_made_again(client, student, settings, monkeypatch):
-    from apps.jobs import broker
+    from apps.jobs import broker, queues, tasks
 
     run = await take_test(client, student, lambda item: True, count=12)
     url = f"/api/leveltest/attempts/{run['attempt']}"
     monkeypatch.setattr(broker, "_depths", {})
     settings.QUEUE_MAX_DEPTH = {**settings.QUEUE_MAX_DEPTH, "default": 1}
-    await sync_to_async(broker.enqueue)("selftest.cpu", "default", job_id="00000000-0000-0000-0000-000000000000")
+    await sync_to_async(broker.enqueue)(
+        tasks.SELFTEST_CPU.on(queues.DEFAULT), job_id="00000000-0000-0000-0000-000000000000"
+    )
     refused = await client.post(f"{url}/submit", headers=run["headers"])
     assert refused.status_code == 503
     assert (await Attempt.objects.aget(pk=run["attempt"])).submitted_at is None  # not stuck as "submitted"

@@ -126,13 +126,14 @@ async def test_a_worker_that_takes_the_message_at_once_finds_its_document(client
     its job then. (It did not: under load one image job in a burst stayed 'running' for ever.)"""
     import actors.ocr
     from apps.jobs import broker
+    from apps.ocr import tasks
 
     enqueue = broker.enqueue
     ran: list[str] = []
 
-    def enqueue_and_run_at_once(actor_name: str, queue: str, **kwargs):
-        message = enqueue(actor_name, queue, **kwargs)
-        if actor_name == "ocr.document":
+    def enqueue_and_run_at_once(ref, **kwargs):
+        message = enqueue(ref, **kwargs)
+        if ref.name == tasks.DOCUMENT.name:
             actors.ocr.document(kwargs["job_id"])  # what a free worker does before this thread resumes
             ran.append(kwargs["job_id"])
         return message

@@ -7,7 +7,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from apps.jobs import broker
+from apps.jobs import broker, tasks
 from apps.ocr.models import Document, SourceFile
 from tests.conftest import abearer
 
@@ -26,7 +26,7 @@ def page() -> bytes:
 async def test_an_upload_refused_by_backpressure_leaves_no_file_and_no_row(client, student, settings, monkeypatch):
     monkeypatch.setattr(broker, "_depths", {})
     settings.QUEUE_MAX_DEPTH = {**settings.QUEUE_MAX_DEPTH, "interactive": 1}
-    await sync_to_async(broker.enqueue)("selftest.cpu", "interactive", job_id="00000000-0000-0000-0000-000000000000")
+    await sync_to_async(broker.enqueue)(tasks.SELFTEST_CPU, job_id="00000000-0000-0000-0000-000000000000")
     before = await sync_to_async(stored_files)()
     files = {"file": ("page.png", io.BytesIO(page()), "image/png")}
     for _ in range(3):  # a client retrying

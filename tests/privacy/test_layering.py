@@ -27,10 +27,10 @@ def test_no_lower_app_imports_the_privacy_app():
     assert offenders == []
 
 
-def test_the_export_actor_enqueued_by_name_is_the_one_the_worker_registers():
+def test_the_export_actor_enqueued_by_its_ref_is_the_one_the_worker_registers():
     import dramatiq
 
     import actors  # noqa: F401
-    from apps.privacy.services import EXPORT_ACTOR, EXPORT_QUEUE
+    from apps.privacy import tasks
 
-    assert dramatiq.get_broker().get_actor(EXPORT_ACTOR).queue_name == EXPORT_QUEUE
+    assert dramatiq.get_broker().get_actor(tasks.EXPORT.name).queue_name == tasks.EXPORT.queue
