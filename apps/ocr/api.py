@@ -132,13 +132,17 @@ def _summary(document: Document) -> dict:
 
 async def _image_result(document: Document) -> dict:
     result = await services.result(document)
-    page = result["pages"][0] if result["pages"] else {"text": "", "lines": [], "elapsed_ms": 0}
+    empty = {"text": "", "lines": [], "elapsed_ms": 0, "width": 0, "height": 0, "seconds": {}}
+    page = result["pages"][0] if result["pages"] else empty
     return {
         "text": page["text"],
         "lines": page["lines"],
         "words": result["words"],
         "engine": document.engine,
         "elapsed_ms": page["elapsed_ms"],
+        "width": page["width"],
+        "height": page["height"],
+        "seconds": page["seconds"],
         "document_id": document.id,
     }
 

@@ -65,6 +65,7 @@ class SourceFile(models.Model):
 class PageSource(models.TextChoices):
     TEXT_LAYER = "text_layer", "Embedded text layer"
     OCR = "ocr", "OCR"
+    MIXED = "mixed", "Text layer, with OCR of its image regions"
 
 
 class Page(models.Model):
@@ -77,6 +78,8 @@ class Page(models.Model):
     lines = models.JSONField(default=list)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
+    dpi = models.FloatField(null=True, blank=True, help_text="a PDF page's render resolution; boxes are in its pixels")
+    seconds = models.JSONField(default=dict, blank=True, help_text="per stage: read, render, detect, recognize, total")
     elapsed_ms = models.FloatField(default=0)
 
     class Meta:

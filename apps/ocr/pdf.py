@@ -10,16 +10,17 @@ Policies:
 - Pages with a side over 200 inches or under 1 inch are refused (BadPdf). A page that would exceed
   settings.OCR_MAX_PIXELS at the requested DPI is not refused: it is rendered at the highest DPI that fits
   (``page_dpi``), since a large poster page is usually legible at a lower resolution.
-- ``text_layer`` returns embedded text only when it looks like real text (see ``is_good_text``); otherwise the
-  caller should render and OCR the page.
+- ``read_page`` returns a page's text-layer characters and image rectangles in pixels at the page's render size;
+  ``apps.ocr.textlayer.plan`` decides from them whether the page's text comes from its layer, from OCR, or both.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import math
-import re
 import threading
+import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,20 +29,14 @@ import pypdfium2 as pdfium
 from django.conf import settings
 from PIL import Image
 
+from apps.ocr import textlayer
 from apps.ocr.errors import BadPdf, CorruptFile
+from apps.ocr.textlayer import Char, Rect
 
 _PDFIUM_LOCK = threading.RLock()
 _POINTS_PER_INCH = 72.0
 MAX_SIDE_INCHES = 200.0
 MIN_SIDE_INCHES = 1.0
-
-# Text-layer heuristic thresholds (see is_good_text).
-MIN_TEXT_CHARS = 40
-MIN_LETTER_SHARE = 0.6
-MAX_JUNK_SHARE = 0.02
-MIN_WORDLIKE_SHARE = 0.6
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_VOWELS = set("aeiouyAEIOUY")
 
 
 @dataclass(frozen=True)
@@ -147,26 +142,92 @@ def render_page(data: bytes, index: int, dpi: float | None = None) -> Image.Imag
             page.close()
 
 
-def text_layer(data: bytes, index: int) -> str | None:
-    """Return page ``index``'s embedded text (lines joined with "\\n") when it looks usable, else None.
+@dataclass
+class PageLayer:
+    """One page as ``read_page`` found it: its render ``dpi`` and ``size`` in pixels, its text layer's characters
+    and its image objects' rectangles (both in those pixels, top-left origin), and the seconds reading took."""
 
-    None means: no text layer, or text that fails ``is_good_text`` (scanned page, CID/garbage glyphs), so the page
-    should be rendered and OCR'd. Raises CorruptFile, BadPdf (as ``inspect_pdf``), IndexError (no such page).
+    dpi: float
+    size: tuple[int, int]
+    chars: list[Char]
+    images: list[Rect]
+    seconds: float = 0.0
+
+    def plan(self) -> textlayer.Plan:
+        return textlayer.plan(self.chars, self.images, self.size)
+
+
+def read_page(data: bytes, index: int, dpi: float | None = None) -> PageLayer:
+    """Return page ``index``'s text-layer characters and image rectangles in pixels of the page rendered at ``dpi``
+    (default settings.OCR_PDF_DPI, lowered as ``render_page`` lowers it), so they line up with ``render_page``.
+
+    Raises CorruptFile, BadPdf (as ``inspect_pdf``), IndexError (no such page).
     """
+    started = time.perf_counter()
+    dpi = dpi or settings.OCR_PDF_DPI
     with _document(data) as doc:
         if not 0 <= index < len(doc):
             raise IndexError(f"page {index} out of range (0..{len(doc) - 1})")
         page = _page(doc, index)
         try:
-            textpage = page.get_textpage()
-            try:
-                raw = textpage.get_text_bounded()
-            finally:
-                textpage.close()
+            width, height = page.get_size()
+            _check_page_size(index + 1, width, height)
+            dpi = page_dpi(width, height, dpi)
+            scale = dpi / _POINTS_PER_INCH
+            # pypdfium2's render() sizes its bitmap so; device coordinates below use the same size.
+            size = (math.ceil(width * scale), math.ceil(height * scale))
+            to_pixels = _PageToPixels(page, size)
+            chars = _chars(page, to_pixels)
+            images = [
+                to_pixels.rect(*obj.get_bounds()) for obj in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE])
+            ]
         finally:
             page.close()
-    text = clean_text(raw)
-    return text if is_good_text(text) else None
+    return PageLayer(dpi=dpi, size=size, chars=chars, images=images, seconds=time.perf_counter() - started)
+
+
+class _PageToPixels:
+    """Page coordinates (points, bottom-left origin, before /Rotate) to pixels of the rendered page."""
+
+    def __init__(self, page: pdfium.PdfPage, size: tuple[int, int]):
+        self.page, self.size = page, size
+        self._x, self._y = ctypes.c_int(), ctypes.c_int()
+
+    def point(self, x: float, y: float) -> tuple[int, int]:
+        pdfium.raw.FPDF_PageToDevice(
+            self.page.raw, 0, 0, self.size[0], self.size[1], 0, x, y, ctypes.byref(self._x), ctypes.byref(self._y)
+        )
+        return self._x.value, self._y.value
+
+    def rect(self, left: float, bottom: float, right: float, top: float) -> Rect:
+        (ax, ay), (bx, by) = self.point(left, bottom), self.point(right, top)
+        return float(min(ax, bx)), float(min(ay, by)), float(max(ax, bx)), float(max(ay, by))
+
+
+def _chars(page: pdfium.PdfPage, to_pixels: _PageToPixels) -> list[Char]:
+    textpage = page.get_textpage()
+    try:
+        chars = []
+        for index in range(textpage.count_chars()):
+            code = pdfium.raw.FPDFText_GetUnicode(textpage.raw, index)
+            text = chr(code) if 0 < code < 0x110000 else "\ufffd"
+            box = to_pixels.rect(*textpage.get_charbox(index, loose=True))
+            chars.append(Char(text, box, bool(pdfium.raw.FPDFText_HasUnicodeMapError(textpage.raw, index))))
+        return chars
+    finally:
+        textpage.close()
+
+
+def text_layer(data: bytes, index: int) -> str | None:
+    """Return page ``index``'s embedded text (lines joined with "\\n") when the page comes from its text layer
+    alone (``textlayer.plan``), else None (no layer, a broken one, or image regions to OCR).
+
+    Raises CorruptFile, BadPdf (as ``inspect_pdf``), IndexError (no such page).
+    """
+    result = read_page(data, index).plan()
+    if result.source != textlayer.TEXT_LAYER:
+        return None
+    return "\n".join(line["text"] for line in result.lines)
 
 
 def clean_text(raw: str) -> str:
@@ -175,28 +236,3 @@ def clean_text(raw: str) -> str:
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
-
-
-def is_good_text(text: str) -> bool:
-    """Decide whether extracted text is real text rather than junk.
-
-    Heuristic, on non-space characters: at least MIN_TEXT_CHARS of them; at least MIN_LETTER_SHARE letters
-    (tables of numbers fail, and are better OCR'd anyway); at most MAX_JUNK_SHARE replacement, private-use or
-    unassigned characters (what fonts without a Unicode map, "CID junk", produce); and at least MIN_WORDLIKE_SHARE of
-    the letter runs longer than 3 letters contain a vowel (glyph-shifted garbage like "Wkh txlfn" rarely passes).
-    """
-    chars = [ch for ch in text if not ch.isspace()]
-    if len(chars) < MIN_TEXT_CHARS:
-        return False
-    letters = sum(ch.isalpha() for ch in chars)
-    junk = sum(ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cn", "Cs") for ch in chars)
-    if letters / len(chars) < MIN_LETTER_SHARE or junk / len(chars) > MAX_JUNK_SHARE:
-        return False
-    runs = [run for run in _WORD.findall(text) if len(run) > 3]
-    if not runs:
-        return False
-    latin = [run for run in runs if run.isascii()]
-    if len(latin) < len(runs) / 2:
-        return True  # mostly non-Latin script: the vowel test does not apply
-    wordlike = sum(any(ch in _VOWELS for ch in run) for run in latin)
-    return wordlike / len(latin) >= MIN_WORDLIKE_SHARE

@@ -7,16 +7,14 @@ The ``ocr.*`` actors only call ``run_document`` and ``run_page``.
 
 import logging
 import time
-from dataclasses import asdict
 
-from django.conf import settings
 from django.db import IntegrityError
 
 from apps.core.errors import ApiError
 from apps.jobs import broker
 from apps.jobs import services as jobs
 from apps.ocr import tasks
-from apps.ocr.models import Document, DocumentKind, Page, PageSource
+from apps.ocr.models import Document, DocumentKind, Page
 
 logger = logging.getLogger(__name__)
 
@@ -61,35 +59,32 @@ def run_page(job_id: str, number: int) -> None:
 
 
 def _recognise(doc: Document, number: int) -> None:
-    from apps.ocr import imaging, pdf
+    from apps.ocr import imaging, pages
     from apps.ocr.engines import get_engine
 
     started = time.perf_counter()
     if doc.kind == DocumentKind.PDF:
         data = doc.sources.get().file.open("rb").read()
-        text = pdf.text_layer(data, number - 1)
-        if text is not None:
-            _save(doc, number, PageSource.TEXT_LAYER, text, [], (0, 0), started)
-            return
-        image = pdf.render_page(data, number - 1, settings.OCR_PDF_DPI)
+        page = pages.recognise_pdf_page(data, number - 1, lambda: get_engine(doc.engine))
     else:
         image = imaging.open_image(doc.sources.get(index=number - 1).file.open("rb").read())
-    result = get_engine(doc.engine).recognize(image)
-    lines = [asdict(line) for line in result.lines]
-    _save(doc, number, PageSource.OCR, result.text, lines, image.size, started)
+        page = pages.recognise_image(image, get_engine(doc.engine))
+    _save(doc, number, page, started)
 
 
-def _save(doc: Document, number: int, source: str, text: str, lines: list, size: tuple, started: float) -> None:
+def _save(doc: Document, number: int, page: dict, started: float) -> None:
     elapsed = round((time.perf_counter() - started) * 1000, 1)
     try:
         Page.objects.create(
             document=doc,
             number=number,
-            source=source,
-            text=text,
-            lines=lines,
-            width=size[0],
-            height=size[1],
+            source=page["source"],
+            text=page["text"],
+            lines=page["lines"],
+            width=page["width"],
+            height=page["height"],
+            dpi=page["dpi"],
+            seconds=page["seconds"],
             elapsed_ms=elapsed,
         )
     except IntegrityError:
@@ -97,14 +92,14 @@ def _save(doc: Document, number: int, source: str, text: str, lines: list, size:
 
 
 def _complete_if_done(job_id: str, doc: Document) -> None:
-    from apps.ocr.vocabulary import vocabulary
+    from apps.ocr.vocabulary import vocabulary_of_pages
 
     done = doc.pages.count()
     jobs.progress(job_id, done, doc.page_count)
     if done < doc.page_count:
         return
-    text = "\n".join(doc.pages.order_by("number").values_list("text", flat=True))
-    Document.objects.filter(pk=doc.pk).update(vocabulary=vocabulary(text))
+    stored = list(doc.pages.order_by("number").values_list("text", "lines"))
+    Document.objects.filter(pk=doc.pk).update(vocabulary=vocabulary_of_pages(stored))
     jobs.finish(job_id, {"document_id": str(doc.id), "pages": doc.page_count})
 
 

@@ -4,16 +4,39 @@ from uuid import UUID
 from ninja import Schema
 
 
+class LineWordOut(Schema):
+    text: str
+    box: list[list[int]]
+    confidence: float
+
+
 class LineOut(Schema):
     text: str
     confidence: float
     box: list[list[int]]
+    words: list[LineWordOut] = []
+
+
+class OccurrenceOut(Schema):
+    page: int
+    line: int
+    word: int
 
 
 class WordOut(Schema):
     word: str
     count: int
     cefr: str
+    occurrences: list[OccurrenceOut] = []
+
+
+class PageSecondsOut(Schema):
+    read: float = 0.0
+    render: float = 0.0
+    detect: float = 0.0
+    classify: float = 0.0
+    recognize: float = 0.0
+    total: float = 0.0
 
 
 class ImageResultOut(Schema):
@@ -22,6 +45,9 @@ class ImageResultOut(Schema):
     words: list[WordOut]
     engine: str
     elapsed_ms: float
+    width: int
+    height: int
+    seconds: PageSecondsOut
     document_id: UUID
 
 
@@ -36,6 +62,10 @@ class PageOut(Schema):
     source: str
     text: str
     lines: list[LineOut]
+    width: int
+    height: int
+    dpi: float | None
+    seconds: PageSecondsOut
     elapsed_ms: float
 
 

@@ -167,6 +167,8 @@ def _copy_result(known: Document, document: Document) -> None:
             lines=p.lines,
             width=p.width,
             height=p.height,
+            dpi=p.dpi,
+            seconds=p.seconds,
             elapsed_ms=0,
         )
         for p in known.pages.all()
@@ -184,7 +186,17 @@ async def result(document: Document) -> dict:
     pages = [p async for p in document.pages.all()]
     return {
         "pages": [
-            {"number": p.number, "source": p.source, "text": p.text, "lines": p.lines, "elapsed_ms": p.elapsed_ms}
+            {
+                "number": p.number,
+                "source": p.source,
+                "text": p.text,
+                "lines": p.lines,
+                "width": p.width,
+                "height": p.height,
+                "dpi": p.dpi,
+                "seconds": p.seconds,
+                "elapsed_ms": p.elapsed_ms,
+            }
             for p in pages
         ],
         "words": document.vocabulary or [],

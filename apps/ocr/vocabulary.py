@@ -92,3 +92,21 @@ def vocabulary(text: str) -> list[dict]:
     counts = Counter(lemma(token) for token in tokenize(text))
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [{"word": word, "count": count, "cefr": word_level(word)} for word, count in ordered]
+
+
+def vocabulary_of_pages(pages: list[tuple[str, list[dict]]]) -> list[dict]:
+    """Return ``vocabulary`` of the pages' texts, each entry with ``occurrences``: where it stands, as
+    ``{"page": number (1-based), "line": index into the page's lines, "word": index into that line's words}``.
+
+    ``pages`` are ``(text, lines)`` in page order, lines in the API's shape (a line without ``words`` is split at
+    spaces, as words are). Counts come from the texts, so a page stored without lines still counts.
+    """
+    where: dict[str, list[dict]] = {}
+    for number, (_, lines) in enumerate(pages, start=1):
+        for line_index, line in enumerate(lines):
+            words = [w["text"] for w in line.get("words") or []] or line.get("text", "").split(" ")
+            for word_index, word in enumerate(words):
+                for token in tokenize(word):
+                    where.setdefault(lemma(token), []).append({"page": number, "line": line_index, "word": word_index})
+    entries = vocabulary("\n".join(text for text, _ in pages))
+    return [{**entry, "occurrences": where.get(entry["word"], [])} for entry in entries]

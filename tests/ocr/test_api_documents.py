@@ -41,7 +41,14 @@ async def test_a_pdf_with_a_text_layer_uses_it(client, student, worker):
     assert document["status"] == "done" and document["page_count"] == 1
     assert document["pages"][0]["source"] == "text_layer"
     assert "Earth Science" in document["pages"][0]["text"]
-    assert {"word", "count", "cefr"} <= set(document["words"][0])
+    assert {"word", "count", "cefr", "occurrences"} <= set(document["words"][0])
+    page = document["pages"][0]
+    dpi = settings.OCR_PDF_DPI
+    assert (page["width"], page["height"], page["dpi"]) == (round(8.5 * dpi), 11 * dpi, dpi)  # a letter page
+    science = next(w for w in document["words"] if w["word"] == "science")
+    for place in science["occurrences"]:
+        assert "science" in page["lines"][place["line"]]["words"][place["word"]]["text"].lower()
+    assert page["seconds"]["read"] > 0 and page["seconds"]["render"] == 0  # nothing was rendered
 
 
 async def test_several_images_are_recognised_page_by_page_with_progress_events(client, student, worker):

@@ -44,8 +44,16 @@ async def test_it_recognises_a_page_scan(client, student, worker):
     assert len(body["lines"]) >= 5
     for line in body["lines"]:
         assert 0 <= line["confidence"] <= 1 and len(line["box"]) == 4
+        assert " ".join(word["text"] for word in line["words"]) == line["text"]
     words = {w["word"]: w for w in body["words"]}
     assert words["quick"]["count"] >= 1 and words["quick"]["cefr"] in {"A1", "A2", "B1", "B2", "C1", "C2", "unknown"}
+    # Each vocabulary entry points at the word boxes it stands in, in the image's pixels.
+    assert len(words["quick"]["occurrences"]) == words["quick"]["count"]
+    for place in words["quick"]["occurrences"]:
+        word = body["lines"][place["line"]]["words"][place["word"]]
+        assert place["page"] == 1 and "quick" in word["text"].lower()
+        assert all(0 <= x <= body["width"] and 0 <= y <= body["height"] for x, y in word["box"])
+    assert body["seconds"]["detect"] > 0 and body["seconds"]["recognize"] > 0
 
 
 async def test_the_same_content_is_answered_from_the_stored_result(client, student, other_student, worker):

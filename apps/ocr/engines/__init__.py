@@ -31,15 +31,26 @@ class EngineUnavailable(RuntimeError):
 
 
 @dataclass
+class OcrWord:
+    """One word of a line (its text has no spaces), its box (as ``OcrLine.box``) and confidence in [0, 1]."""
+
+    text: str
+    box: list[list[int]]
+    confidence: float
+
+
+@dataclass
 class OcrLine:
-    """One recognised line: its text, the recogniser's confidence in [0, 1], and its box.
+    """One recognised line: its text, the recogniser's confidence in [0, 1], its box, and its words.
 
     ``box`` is four [x, y] integer points, clockwise from the top-left, in the original image's pixel coordinates.
+    ``words`` joined with single spaces give ``text``; each word's box lies inside the line's box.
     """
 
     text: str
     confidence: float
     box: list[list[int]]
+    words: list[OcrWord] = field(default_factory=list)
 
 
 @dataclass
@@ -49,10 +60,11 @@ class OcrResult:
     text: str
     lines: list[OcrLine] = field(default_factory=list)
     engine: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)  # "detect", "classify", "recognize": the engine's stages
 
     @classmethod
-    def from_lines(cls, lines: list[OcrLine], engine: str) -> OcrResult:
-        return cls(text="\n".join(line.text for line in lines), lines=lines, engine=engine)
+    def from_lines(cls, lines: list[OcrLine], engine: str, seconds: dict[str, float] | None = None) -> OcrResult:
+        return cls(text="\n".join(line.text for line in lines), lines=lines, engine=engine, seconds=seconds or {})
 
 
 @runtime_checkable

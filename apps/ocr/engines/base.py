@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 from PIL import Image, ImageDraw, ImageFont
@@ -18,6 +19,8 @@ class BaseEngine:
 
     name = "base"
     upscale = True
+    # Per thread: one engine serves several threads of a process, each recognising its own image.
+    _timings = threading.local()
 
     def recognize(self, image: Image.Image) -> OcrResult:
         """Return the image's text lines in reading order, boxes in ``image``'s own pixel coordinates.
@@ -41,7 +44,10 @@ class BaseEngine:
             fragments = [_unscale(fragment, factor) for fragment in fragments]
         for fragment in fragments:
             fragment.box = clip_box(fragment.box, width, height)
+            if fragment.chars is not None:
+                fragment.chars = [(clip_box(box, width, height), score) for box, score in fragment.chars]
         lines = assemble(fragments)
+        seconds = dict(self.last_seconds())
         logger.debug(
             "%s: %d lines from %dx%d (x%.2f) in %.2fs",
             self.name,
@@ -51,10 +57,17 @@ class BaseEngine:
             factor,
             time.perf_counter() - started,
         )
-        return OcrResult.from_lines(lines, engine=self.name)
+        return OcrResult.from_lines(lines, engine=self.name, seconds=seconds)
 
     def _fragments(self, image: Image.Image) -> list[Fragment]:
         raise NotImplementedError
+
+    def last_seconds(self) -> dict[str, float]:
+        """This thread's seconds per stage ("detect", "classify", "recognize") of its last ``_fragments`` call."""
+        return getattr(self._timings, "seconds", {})
+
+    def _record_seconds(self, **seconds: float) -> None:
+        self._timings.seconds = {name: round(value, 4) for name, value in seconds.items()}
 
     def warm_up(self) -> None:
         """Recognise a page-sized image, so a worker's first real page does not pay for what a first run costs
@@ -111,4 +124,5 @@ def _pad(image: Image.Image) -> Image.Image:
 
 def _unscale(fragment: Fragment, factor: float) -> Fragment:
     char_x = None if fragment.char_x is None else [None if x is None else x / factor for x in fragment.char_x]
-    return Fragment(fragment.text, fragment.confidence, scale_box(fragment.box, factor), char_x)
+    chars = None if fragment.chars is None else [(scale_box(box, factor), score) for box, score in fragment.chars]
+    return Fragment(fragment.text, fragment.confidence, scale_box(fragment.box, factor), char_x, chars)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 
 from PIL import Image
@@ -67,7 +68,12 @@ class OnnxEngine(BaseEngine):
         self.recognize(warmup_image())  # rapidocr builds its stages on first use: not on the first request
 
     def _fragments(self, image: Image.Image) -> list[Fragment]:
+        started = time.perf_counter()
         output = self._ocr(image)
+        # rapidocr's seconds per stage; an image without text returns none (all of it was detection).
+        elapsed = [float(value or 0.0) for value in (getattr(output, "elapse_list", None) or [])]
+        elapsed = elapsed + [0.0] * 3 if elapsed else [time.perf_counter() - started, 0.0, 0.0]
+        self._record_seconds(detect=elapsed[0], classify=elapsed[1], recognize=elapsed[2])
         if output.boxes is None or output.txts is None:
             return []
         word_results = (
@@ -76,7 +82,15 @@ class OnnxEngine(BaseEngine):
         fragments = []
         for index, (box, text, score) in enumerate(zip(output.boxes.tolist(), output.txts, output.scores, strict=True)):
             chars = word_results[index] if word_results else None
-            fragments.append(Fragment(text=text, confidence=float(score), box=box, char_x=_char_centres(text, chars)))
+            fragments.append(
+                Fragment(
+                    text=text,
+                    confidence=float(score),
+                    box=box,
+                    char_x=_char_centres(text, chars),
+                    chars=_char_boxes(text, chars),
+                )
+            )
         return fragments
 
 
@@ -89,6 +103,14 @@ def _char_centres(text: str, chars) -> list[float | None] | None:
         return None
     iterator = iter(centres)
     return [None if ch.isspace() else next(iterator) for ch in text]
+
+
+def _char_boxes(text: str, chars) -> list[tuple[list[list[float]], float]] | None:
+    """rapidocr's per-character (box, confidence) for ``text``'s non-space characters, when there is one for each."""
+    if not chars:
+        return None
+    boxes = [([[float(x), float(y)] for x, y in box], float(score)) for _, score, box in chars if box is not None]
+    return boxes if len(boxes) == sum(not ch.isspace() for ch in text) else None
 
 
 def build(threads: int = 1, memory_arena: bool = True) -> OnnxEngine:

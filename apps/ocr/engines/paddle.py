@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 import warnings
 from pathlib import Path
 
@@ -144,7 +145,9 @@ class PaddleEngine(BaseEngine):
     def _fragments(self, image: Image.Image) -> list[Fragment]:
         bgr = np.ascontiguousarray(np.asarray(image)[:, :, ::-1])
         with self._lock:
+            started = time.perf_counter()
             polys = [np.asarray(poly, dtype=np.float32) for poly in self._det.predict(bgr)[0]["dt_polys"]]
+            detected = time.perf_counter()
             crops = [_crop(bgr, poly) for poly in polys]
             # Batches are padded to their widest crop: batching crops of similar shape wastes the least.
             keep = sorted(
@@ -152,6 +155,7 @@ class PaddleEngine(BaseEngine):
                 key=lambda i: crops[i].shape[1] / crops[i].shape[0],
             )
             results = self._rec.predict([crops[i] for i in keep], batch_size=REC_BATCH, return_word_box=True)
+            self._record_seconds(detect=detected - started, recognize=time.perf_counter() - detected)
         fragments = []
         for index, result in zip(keep, results, strict=True):
             text, word_info = result["rec_text"]

@@ -11,7 +11,7 @@ import math
 import statistics
 from dataclasses import dataclass
 
-from apps.ocr.engines import OcrLine
+from apps.ocr.engines import OcrLine, OcrWord
 from apps.ocr.engines.layout import bounds, reading_order
 
 Box = list[list[float]]
@@ -37,13 +37,16 @@ class Fragment:
     """One detected text box from an engine, in the original image's coordinates.
 
     ``char_x`` holds, for each character of ``text``, its centre's x (None for characters without a position, such as
-    spaces); it is None altogether when the engine gave no positions.
+    spaces); it is None altogether when the engine gave no positions. ``chars`` holds, for each non-space character
+    of ``text`` in order, its box and the recogniser's confidence (None when the engine gave none): word boxes are
+    made from them, else estimated along ``box`` by character count.
     """
 
     text: str
     confidence: float
     box: Box
     char_x: list[float | None] | None = None
+    chars: list[tuple[Box, float]] | None = None
 
 
 def upscale_factor(width: int, height: int) -> int:
@@ -168,8 +171,60 @@ def assemble(fragments: list[Fragment]) -> list[OcrLine]:
         text = " ".join(texts[i] for i in members)
         weights = [max(len(texts[i]), 1) for i in members]
         confidence = sum(fragments[i].confidence * w for i, w in zip(members, weights, strict=True)) / sum(weights)
-        lines.append(OcrLine(text=text, confidence=_unit(confidence), box=_line_box([fragments[i] for i in members])))
+        box = _line_box([fragments[i] for i in members])
+        words = [word for i in members for word in fragment_words(fragments[i], texts[i])]
+        lines.append(OcrLine(text=text, confidence=_unit(confidence), box=box, words=_inside(words, box)))
     return lines
+
+
+def fragment_words(fragment: Fragment, text: str) -> list[OcrWord]:
+    """The words of ``text`` (``fragment.text`` respaced and normalised: the same non-space characters in order) with
+    boxes: the union of their characters' boxes when the engine gave one per character, else a share of the
+    fragment's box by character position. A word's confidence is its characters' mean (else the fragment's)."""
+    chars = fragment.chars if fragment.chars and len(fragment.chars) == sum(not c.isspace() for c in text) else None
+    words, consumed, position = [], 0, 0
+    for word in text.split(" "):
+        if chars is not None:
+            own = chars[consumed : consumed + len(word)]
+            rect = _union([bounds(box) for box, _ in own])
+            confidence = sum(score for _, score in own) / len(own)
+        else:
+            rect = _along(fragment.box, position / max(len(text), 1), (position + len(word)) / max(len(text), 1))
+            confidence = fragment.confidence
+        words.append(OcrWord(text=word, box=_rect_box(rect), confidence=_unit(confidence)))
+        consumed += len(word)
+        position += len(word) + 1
+    return words
+
+
+def _along(box: Box, start: float, end: float) -> tuple[float, float, float, float]:
+    """The bounds of the part of a 4-point box between fractions ``start`` and ``end`` of its length."""
+    (tl, tr, br, bl) = box[:4]
+
+    def lerp(a: list[float], b: list[float], t: float) -> list[float]:
+        return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]
+
+    return bounds([lerp(tl, tr, start), lerp(tl, tr, end), lerp(bl, br, end), lerp(bl, br, start)])
+
+
+def _union(rects: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    return min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects)
+
+
+def _rect_box(rect: tuple[float, float, float, float]) -> list[list[int]]:
+    x0, y0, x1, y1 = (round(v) for v in rect)
+    return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+
+
+def _inside(words: list[OcrWord], line_box: list[list[int]]) -> list[OcrWord]:
+    """Clamp each word's box into its line's bounds (characters' boxes can stray a pixel or two past the line's)."""
+    x0, y0, x1, y1 = bounds(line_box)
+    for word in words:
+        wx0, wy0, wx1, wy1 = bounds(word.box)
+        wx0, wx1 = min(max(wx0, x0), x1), min(max(wx1, x0), x1)
+        wy0, wy1 = min(max(wy0, y0), y1), min(max(wy1, y0), y1)
+        word.box = _rect_box((wx0, wy0, wx1, wy1))
+    return words
 
 
 def _line_box(members: list[Fragment]) -> list[list[int]]:

@@ -2,7 +2,6 @@
 
 import json
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
@@ -31,34 +30,32 @@ class Command(BaseCommand):
 
 
 def recognise_file(path: Path, engine_name: str) -> dict:
-    """Recognise one file; raises ``OSError`` when unreadable and the upload errors for bad content."""
-    from apps.ocr import imaging, pdf
+    """Recognise one file in the API's shape: an image as ``POST /api/ocr/image`` answers (``text``, ``lines``,
+    ``words``, ``width``, ``height``, ``seconds``), a PDF as a document's ``pages`` and ``words`` (plus ``text``).
+    The engine is built only when a page needs OCR. Raises ``OSError`` when unreadable, the upload errors for bad
+    content."""
+    from apps.ocr import imaging, pages
     from apps.ocr.engines import get_engine
     from apps.ocr.services import inspect
-    from apps.ocr.vocabulary import vocabulary
+    from apps.ocr.vocabulary import vocabulary_of_pages
 
     upload = inspect(path.name, path.read_bytes())
-    engine = get_engine(engine_name)
     started = time.perf_counter()
     if upload.format == "pdf":
-        texts, lines = [], []
-        for index in range(upload.pages):
-            layer = pdf.text_layer(upload.data, index)
-            if layer is not None:
-                texts.append(layer)
-                continue
-            result = engine.recognize(pdf.render_page(upload.data, index, settings.OCR_PDF_DPI))
-            texts.append(result.text)
-            lines += [{**asdict(line), "page": index + 1} for line in result.lines]
-        text = "\n".join(texts)
+        results = [
+            {"number": index + 1, **pages.recognise_pdf_page(upload.data, index, lambda: get_engine(engine_name))}
+            for index in range(upload.pages)
+        ]
     else:
-        result = engine.recognize(imaging.open_image(upload.data))
-        text, lines = result.text, [asdict(line) for line in result.lines]
-    return {
-        "file": str(path),
-        "text": text,
-        "lines": lines,
-        "words": vocabulary(text),
-        "engine": engine.name,
-        "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
-    }
+        results = [{"number": 1, **pages.recognise_image(imaging.open_image(upload.data), get_engine(engine_name))}]
+    words = vocabulary_of_pages([(page["text"], page["lines"]) for page in results])
+    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+    for page in results:
+        page["elapsed_ms"] = round(page["seconds"]["total"] * 1000, 1)
+    head = {"file": str(path), "engine": engine_name}
+    if upload.format != "pdf":
+        page = results[0]
+        fields = ("text", "lines", "width", "height", "seconds")
+        return {**head, **{key: page[key] for key in fields}, "words": words, "elapsed_ms": elapsed_ms}
+    text = "\n".join(page["text"] for page in results)
+    return {**head, "text": text, "pages": results, "words": words, "elapsed_ms": elapsed_ms}
