@@ -102,7 +102,7 @@ async def _weeks(learner_id: int, now: datetime) -> list[dict]:
 
 
 async def compute_detail(learner_id: int, now: datetime) -> dict:
-    row = (await learner_rows([learner_id]))[learner_id]
+    row = (await compute_rows([learner_id], now))[learner_id]
     reports = (await queries.placements([learner_id]))[learner_id]
     return {
         **row,

@@ -100,6 +100,7 @@ async def test_an_erased_learners_cached_figures_are_dropped(client, student, co
 
     await sync_to_async(say)(conversation, "he go home", "B1", 1)
     await _progress(client, student)
+    await services.learner_rows([student.pk])  # the class table's entry
     generation = (await LearnerStamp.objects.aget(pk=student.pk)).generation
     keys = [services.row_key(student.pk, generation), services.detail_key(student.pk, generation)]
     assert all(await kv().mget(keys))
