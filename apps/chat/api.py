@@ -2,21 +2,24 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import aget_object_or_404
 from ninja import Router
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from apps.accounts.auth import caller, jwt_auth
 from apps.chat import services, speech
 from apps.chat.models import Analysis, Conversation, Message, ReplyStatus, Role
+from apps.chat.pagination import HistoryPagination
 from apps.chat.schemas import (
     AnalysisOut,
     AudioPending,
     ConversationIn,
     ConversationOut,
-    HistoryOut,
     MessageIn,
+    MessageOut,
     TurnOut,
 )
 from apps.core.errors import Conflict
+from apps.core.pagination import ListPagination
 from apps.core.ratelimit import limit_user
 
 router = Router(tags=["chat"], auth=jwt_auth)
@@ -33,9 +36,9 @@ async def create_conversation(request: HttpRequest, payload: ConversationIn):
 
 
 @router.get("/chat/conversations", response=list[ConversationOut], summary="The caller's conversations")
-async def list_conversations(request: HttpRequest, limit: int = 20, offset: int = 0):
-    limit, offset = max(1, min(limit, 100)), max(0, offset)
-    return [c async for c in Conversation.objects.for_user(caller(request).id)[offset : offset + limit]]
+@paginate(ListPagination)
+async def list_conversations(request: HttpRequest):
+    return Conversation.objects.for_user(caller(request).id)
 
 
 @router.get("/chat/conversations/{int:conversation_id}", response=ConversationOut, summary="One conversation")
@@ -74,19 +77,12 @@ async def retry_reply(request: HttpRequest, conversation_id: int, message_id: in
 
 @router.get(
     "/chat/conversations/{int:conversation_id}/messages",
-    response=HistoryOut,
+    response=list[MessageOut],
     summary="History, oldest first within a page; pass next_before as before= for older pages",
 )
-async def history(request: HttpRequest, conversation_id: int, before: int | None = None, limit: int = 50):
-    conversation = await _conversation(request, conversation_id)
-    limit = max(1, min(limit, 200))
-    qs = conversation.messages.order_by("-id")
-    if before is not None:
-        qs = qs.filter(id__lt=before)
-    page = [m async for m in qs[: limit + 1]]
-    more = len(page) > limit
-    page = page[:limit][::-1]
-    return {"messages": page, "next_before": page[0].id if more and page else None}
+@paginate(HistoryPagination)
+async def history(request: HttpRequest, conversation_id: int):
+    return (await _conversation(request, conversation_id)).messages.all()
 
 
 @router.get(

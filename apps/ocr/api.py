@@ -2,14 +2,18 @@ from uuid import UUID
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.shortcuts import aget_object_or_404
 from ninja import Router
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from apps.accounts.auth import caller, jwt_auth
 from apps.core.errors import Unprocessable, error_response
+from apps.core.pagination import ListPagination
 from apps.core.ratelimit import limit_user
 from apps.jobs import services as jobs
 from apps.jobs.models import JobStatus
@@ -78,10 +82,11 @@ async def ocr_document(request: HttpRequest):
 
 
 @router.get("/ocr/documents", response=list[DocumentSummaryOut], summary="The caller's documents, newest first")
-async def list_documents(request: HttpRequest, limit: int = 20, offset: int = 0):
-    limit, offset = max(1, min(limit, 100)), max(0, offset)
-    qs = Document.objects.for_user(caller(request).id).select_related("job")[offset : offset + limit]
-    return [{**_summary(d)} async for d in qs]
+@paginate(ListPagination)
+async def list_documents(request: HttpRequest):
+    # The status _summary() reads from the job, as a column: a document without a job yet is queued.
+    status = Coalesce(F("job__status"), Value(JobStatus.QUEUED.value))
+    return Document.objects.for_user(caller(request).id).annotate(status=status)
 
 
 @router.get("/ocr/documents/{uuid:document_id}", response=DocumentOut, summary="A document with its pages")
