@@ -151,7 +151,8 @@ class Command(BaseCommand):
             raise CommandError("bulk_create returned no primary keys; MariaDB >= 10.5 or SQLite >= 3.35 is needed")
 
     def _placements(self, student, rng, now, days, start_level, drift) -> None:
-        for age in (days * 0.9, days * 0.45, days * 0.05):
+        for share in (0.9, 0.45, 0.05):
+            age = days * share + rng.uniform(0, days * 0.04)
             level = LEVELS[round(min(5.0, max(0.0, start_level + drift * (1 - age / days) + rng.gauss(0, 0.4))))]
             attempt = Attempt.objects.create(learner=student, submitted_at=now - timedelta(days=age))
             report = Report.objects.create(attempt=attempt, level=level, theta=0, standard_error=0.4, items=[],
@@ -162,14 +163,20 @@ class Command(BaseCommand):
     def _scans_and_analyses(self, student, rng, conversations) -> None:
         for k in range(5):
             vocabulary = [{"word": w, "count": rng.randint(1, 20), "cefr": lvl} for w, lvl in WORDS]
-            Document.objects.create(owner=student, kind=DocumentKind.IMAGE, engine="onnx", fingerprint=f"{k:064d}",
-                                    page_count=1, vocabulary=vocabulary)  # fmt: skip
+            document = Document.objects.create(
+                owner=student, kind=DocumentKind.IMAGE, engine="onnx", fingerprint=f"{k:064d}", page_count=1,
+                vocabulary=vocabulary,
+            )  # fmt: skip
+            Document.objects.filter(pk=document.pk).update(
+                created_at=timezone.now() - timedelta(days=rng.uniform(3, 300))
+            )
         for conversation in conversations[-3:]:
-            Analysis.objects.create(
+            analysis = Analysis.objects.create(
                 conversation=conversation, learner_messages=conversation.learner_message_count,
                 level=LEVELS[2], source="statistics", error_types=[{"type": "agreement", "count": 12}],
                 recommendations=["Practise the present simple with he/she/it."],
             )  # fmt: skip
+            Analysis.objects.filter(pk=analysis.pk).update(created_at=conversation.last_activity_at)
 
     def _measure(self, classroom: Classroom, runs: int) -> None:
         ids = list(classroom.students.order_by("pk").values_list("pk", flat=True))
