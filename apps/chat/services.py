@@ -27,7 +27,6 @@ from apps.cefr import services as cefr
 from apps.chat import llm, tasks
 from apps.chat.models import Conversation, Message, ReplyStatus, Role
 from apps.chat.tutor import build_prompt
-from apps.core import admission
 from apps.core.errors import ApiError, ServiceUnavailable
 from apps.core.levels import LEVELS
 from apps.jobs import services as jobs
@@ -198,12 +197,14 @@ async def _answer(conversation: Conversation, turns: list[Message], reply: Messa
     tokens = _TokenSender(chat_group(conversation.pk), reply.pk, settings.CHAT_TOKEN_FLUSH_MS / 1000)
     started = time.perf_counter()
     chunks: list[AIMessageChunk] = []
+
+    def take(chunk: AIMessageChunk) -> None:
+        chunks.append(chunk)
+        if chunk.content:
+            tokens.add(str(chunk.content))
+
     try:
-        async with admission.released(), asyncio.timeout(settings.LLM_TIMEOUT):
-            async for chunk in llm.chat_model().astream(prompt):
-                chunks.append(chunk)  # type: ignore[arg-type]
-                if chunk.content:
-                    tokens.add(str(chunk.content))
+        await llm.stream(prompt, take, timeout=settings.LLM_TIMEOUT)
     except (TimeoutError, openai.APITimeoutError, httpx.TimeoutException) as exc:
         reply.status, reply.error = ReplyStatus.FAILED, "The tutor did not answer in time"
         raise TutorTimeout("The tutor did not answer in time; your message is saved, retry the reply") from exc

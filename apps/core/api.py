@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router
 
+from apps.core import admission
 from apps.core.errors import error_response
 from apps.core.health import readiness
 
@@ -15,7 +16,8 @@ async def health(request: HttpRequest):
 
 @router.get("/ready", summary="Readiness: database, cache and broker reachable (503 otherwise)")
 async def ready(request: HttpRequest):
-    components = await readiness()
+    async with admission.released():  # a dependency that is down takes up to CHECK_TIMEOUT to say so
+        components = await readiness()
     if all(c["ok"] for c in components.values()):
         return {"status": "ok", "profile": settings.PROFILE, "components": components}
     down = ", ".join(name for name, c in components.items() if not c["ok"])

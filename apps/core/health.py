@@ -10,7 +10,6 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.db import connection
 
-from apps.core import admission
 from apps.core.kv import kv
 
 logger = logging.getLogger(__name__)
@@ -57,8 +56,7 @@ async def _run(name: str, fn: Check) -> tuple[str, dict]:
 
 async def readiness() -> dict[str, dict]:
     """Run every check concurrently; return ``{name: {"ok": bool, ...}}``."""
-    async with admission.released():  # a dependency that is down takes up to CHECK_TIMEOUT to say so
-        results = await asyncio.gather(*(_run(name, fn) for name, fn in _checks.items()))
+    results = await asyncio.gather(*(_run(name, fn) for name, fn in _checks.items()))
     return dict(results)
 
 

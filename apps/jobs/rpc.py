@@ -5,15 +5,13 @@
 the deadline skips it (nobody is waiting any more).
 """
 
-import asyncio
 import time
 import uuid
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
 
-from apps.core import admission
+from apps.core import waiting
 from apps.core.errors import ServiceUnavailable
 from apps.jobs import broker, events
 from apps.jobs.queues import ActorRef
@@ -36,22 +34,16 @@ async def call(ref: ActorRef, timeout: float, **kwargs: Any) -> Any:
     Raises ``WorkerTimeout`` (a 503) when no answer comes in ``timeout`` seconds, ``ServiceUnavailable`` when the
     broker cannot be reached, and ``RemoteError`` with the worker's message when it answered with an error.
     """
-    layer = get_channel_layer()
-    channel = await layer.new_channel()
     group = f"reply.{uuid.uuid4().hex}"
-    await layer.group_add(group, channel)  # before the message leaves, so no reply can come first
-    try:
+    async with waiting.subscription(group) as replies:  # before the message leaves, so no reply can come first
         # Backpressure and the publish in one trip to a thread (each trip is a thread hop on a quiet request's path).
         await sync_to_async(broker.admit_and_enqueue, thread_sensitive=False)(
             ref, reply_to=group, deadline=time.time() + timeout, **kwargs
         )
         try:
-            async with admission.released():
-                message = await asyncio.wait_for(layer.receive(channel), timeout)
+            message = await replies.receive(timeout)
         except TimeoutError:
             raise WorkerTimeout(ref.name.split(".")[0], timeout) from None
-    finally:
-        await layer.group_discard(group, channel)
     if message.get("error"):
         raise RemoteError(message["error"])
     return message.get("result")

@@ -11,12 +11,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from apps.core import admission
+from apps.core import waiting
 from apps.core.errors import ServiceUnavailable
 from apps.jobs import broker, events
 from apps.jobs.models import FINISHED, Job, JobStatus
@@ -79,11 +78,7 @@ async def wait(job: Job, timeout: float | None = None) -> Job:
     missed. Waiting holds no thread: it is one channel-layer receive on the event loop.
     """
     timeout = settings.JOB_WAIT_SECONDS if timeout is None else timeout
-    layer = get_channel_layer()
-    channel = await layer.new_channel()
-    group = events.job_group(str(job.id))
-    await layer.group_add(group, channel)
-    try:
+    async with waiting.subscription(events.job_group(str(job.id))) as events_of_the_job:
         deadline = asyncio.get_running_loop().time() + timeout
         job = await Job.objects.aget(pk=job.pk)
         while not job.is_finished:
@@ -91,15 +86,12 @@ async def wait(job: Job, timeout: float | None = None) -> Job:
             if remaining <= 0:
                 break
             try:
-                async with admission.released():
-                    message = await asyncio.wait_for(layer.receive(channel), remaining)
+                message = await events_of_the_job.receive(remaining)
             except TimeoutError:
                 break
             if message.get("event", {}).get("status") in FINISHED:
                 job = await Job.objects.aget(pk=job.pk)
         return job
-    finally:
-        await layer.group_discard(group, channel)
 
 
 def start(job_id: str) -> Job | None:
