@@ -1,4 +1,5 @@
-"""The base of the project's websocket consumers.
+"""The bases of the project's websocket consumers: ``JsonConsumer`` and, for a socket that follows one group of
+events (a user's jobs, a conversation), ``GroupConsumer``.
 
 A socket opened with a sign-in (``scope["socket_auth"]``, set by the project's websocket authentication) is tied to
 it: it joins its user's revocation group (``auth_group``) and closes with ``CLOSE_UNAUTHORIZED`` within moments of
@@ -9,7 +10,7 @@ a revocation sent there, holds a place among the user's open sockets (over the c
 import asyncio
 import contextlib
 import logging
-from typing import Protocol
+from typing import Any, Protocol
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -20,8 +21,10 @@ logger = logging.getLogger(__name__)
 CLOSE_UNSUPPORTED_DATA = 1003
 CLOSE_INVALID_PAYLOAD = 1007
 CLOSE_TOO_BIG = 1009
-#: The project's close codes: no valid sign-in (missing, expired or revoked), and too many open sockets.
+#: The project's close codes: no valid sign-in (missing, expired or revoked), not the caller's (or no such) object,
+#: and too many open sockets.
 CLOSE_UNAUTHORIZED = 4401
+CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_MANY = 4429
 
 #: The channel-layer message that revokes a user's sign-ins (``sid`` None: all of them; else that session only).
@@ -66,6 +69,17 @@ class JsonConsumer(AsyncJsonWebsocketConsumer):
     socket_auth: SocketAuth | None = None
     renewal_task: asyncio.Task | None = None
     signed_out = False
+    joined: tuple[str, ...] = ()  # the channel-layer groups this socket listens to, left when it disconnects
+
+    async def join(self, group: str) -> None:
+        """Listen to ``group`` until the socket disconnects."""
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.joined = (*self.joined, group)
+
+    async def leave(self, group: str) -> None:
+        """Stop listening to ``group``."""
+        await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined = tuple(g for g in self.joined if g != group)
 
     async def accept(self, subprotocol=None, headers=None) -> None:
         auth: SocketAuth | None = self.scope.get("socket_auth")
@@ -74,10 +88,10 @@ class JsonConsumer(AsyncJsonWebsocketConsumer):
             return
         # Listen before checking: a revocation between the check and the subscription would be missed otherwise.
         self.socket_auth = auth
-        await self.channel_layer.group_add(auth_group(auth.user_id), self.channel_name)
+        await self.join(auth_group(auth.user_id))
         refusal = await auth.admit(self.channel_name)
         if refusal == CLOSE_UNAUTHORIZED:
-            await self.channel_layer.group_discard(auth_group(auth.user_id), self.channel_name)
+            await self.leave(auth_group(auth.user_id))
             self.socket_auth = None
             await self.close(code=refusal)
             return
@@ -116,9 +130,10 @@ class JsonConsumer(AsyncJsonWebsocketConsumer):
     async def websocket_disconnect(self, message):
         if self.renewal_task is not None:
             self.renewal_task.cancel()
+        for group in self.joined:
+            await self.leave(group)
         auth = self.socket_auth
         if auth is not None:
-            await self.channel_layer.group_discard(auth_group(auth.user_id), self.channel_name)
             with contextlib.suppress(Exception):  # a place that is not given up expires
                 await auth.leave(self.channel_name)
         await super().websocket_disconnect(message)
@@ -145,3 +160,28 @@ class JsonConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         if isinstance(content, dict) and content.get("type") == "ping":
             await self.send_json({"type": "pong"})
+
+
+class GroupConsumer(JsonConsumer):
+    """A socket that follows one channel-layer group for the signed-in caller (``scope["principal"]``).
+
+    ``connect`` closes with ``CLOSE_UNAUTHORIZED`` without a sign-in and with ``CLOSE_NOT_FOUND`` when
+    ``group_for`` gives None (not the caller's, or no such object); otherwise it joins the group and accepts. The
+    group is left when the socket disconnects.
+    """
+
+    async def group_for(self, principal: Any) -> str | None:
+        """The group this socket follows for ``principal`` (it has ``id``); None: not found."""
+        raise NotImplementedError
+
+    async def connect(self):
+        principal = self.scope.get("principal")
+        if principal is None:
+            await self.close(code=CLOSE_UNAUTHORIZED)
+            return
+        group = await self.group_for(principal)
+        if group is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        await self.join(group)
+        await self.accept()
