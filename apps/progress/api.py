@@ -4,7 +4,7 @@ from ninja import Router
 
 from apps.accounts.auth import caller, jwt_auth, require_role
 from apps.accounts.models import User
-from apps.progress import services
+from apps.progress import queries, services
 from apps.progress.schemas import ClassProgressOut, LearnerProgressOut
 
 router = Router(tags=["progress"], auth=jwt_auth)
@@ -16,7 +16,7 @@ router = Router(tags=["progress"], auth=jwt_auth)
     summary="The caller's own progress: levels per week, current level and trend, vocabulary, frequent errors",
 )
 async def my_progress(request: HttpRequest):
-    learner = await User.objects.aget(pk=caller(request).id)
+    learner = await queries.with_versions(User.objects.filter(pk=caller(request).id)).aget()
     return await services.learner_detail(learner)
 
 

@@ -4,14 +4,14 @@ week and level, never one row per message."""
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Count, IntegerField, Max, Sum, Value, When
-from django.db.models.functions import TruncWeek
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncWeek
 
 from apps.cefr.levels import LEVEL_INDEX
 from apps.chat.models import Analysis, Conversation, Message, Role
 from apps.leveltest.models import Attempt, Report, WritingAnswer
 from apps.ocr.models import Document
-from apps.progress.models import WORD_FIELDS, Mistake, WorkProfile
+from apps.progress.models import WORD_FIELDS, LearnerStamp, Mistake, WorkProfile
 
 #: The current level is read from the last CURRENT_DAYS days of writing; the trend from the last TREND_WEEKS weeks.
 CURRENT_DAYS, TREND_WEEKS = 30, 4
@@ -122,12 +122,20 @@ async def words_used(learner_id: int) -> dict[str, int]:
     return {f: totals[f] or 0 for f in WORD_FIELDS}
 
 
-async def scan_signature(learner_id: int) -> tuple[int, str]:
-    """How many of the learner's documents have a vocabulary, and the latest one's time (kept with cached figures)."""
-    found = await Document.objects.filter(owner_id=learner_id, vocabulary__isnull=False).aaggregate(
-        n=Count("id"), latest=Max("created_at")
+def with_generation(users: QuerySet) -> QuerySet:
+    """``users`` annotated with their generation (``progress_generation``, 0 before any work), in the same query."""
+    stamp = LearnerStamp.objects.filter(learner=OuterRef("pk")).values("generation")[:1]
+    return users.annotate(progress_generation=Coalesce(Subquery(stamp), Value(0)))
+
+
+def with_versions(users: QuerySet) -> QuerySet:
+    """``with_generation``, plus how many recognised documents each user has and the latest one's time
+    (``progress_scans``, ``progress_latest_scan``): scans land without a generation bump."""
+    docs = Document.objects.filter(owner=OuterRef("pk"), vocabulary__isnull=False).order_by()
+    return with_generation(users).annotate(
+        progress_scans=Coalesce(Subquery(docs.values("owner").annotate(n=Count("id")).values("n")[:1]), Value(0)),
+        progress_latest_scan=Subquery(docs.order_by("-created_at").values("created_at")[:1]),
     )
-    return found["n"], found["latest"].isoformat() if found["latest"] else ""
 
 
 async def words_scanned(learner_id: int, limit: int = 200) -> dict[str, int]:

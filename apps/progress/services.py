@@ -52,9 +52,10 @@ async def compute_rows(ids: list[int], now: datetime) -> dict[int, dict]:
     return rows
 
 
-async def learner_rows(ids: list[int]) -> dict[int, dict]:
-    """``compute_rows`` through the cache: only the learners whose entry is missing or stale are computed."""
-    gens = await generations(ids)
+async def learner_rows(ids: list[int], gens: dict[int, int] | None = None) -> dict[int, dict]:
+    """``compute_rows`` through the cache: only the learners whose entry is missing or stale are computed.
+    ``gens``: the learners' generations when the caller has read them already."""
+    gens = gens if gens is not None else await generations(ids)
     keys = [row_key(i, gens[i]) for i in ids]
     cached = await kv().mget(keys) if ids else []
     rows = {i: json.loads(hit) for i, hit in zip(ids, cached, strict=True) if hit is not None}
@@ -78,10 +79,9 @@ def _identity(user: User) -> dict:
 
 async def class_table(classroom: Classroom) -> list[dict]:
     """One row per student of the class, by name: identity and ``learner_rows`` figures."""
-    students = [
-        s async for s in User.objects.filter(classrooms=classroom, role=Role.STUDENT).order_by("last_name", "username")
-    ]
-    rows = await learner_rows([s.pk for s in students])
+    qs = User.objects.filter(classrooms=classroom, role=Role.STUDENT).order_by("last_name", "username")
+    students = [s async for s in queries.with_generation(qs)]
+    rows = await learner_rows([s.pk for s in students], {s.pk: s.progress_generation for s in students})
     return [{"student": _identity(s), **rows[s.pk]} for s in students]
 
 
@@ -118,10 +118,12 @@ async def compute_detail(learner_id: int, now: datetime) -> dict:
 
 
 async def learner_detail(learner: User) -> dict:
-    """Everything of one learner's progress page (and ``GET /api/me/progress``), through the cache. The entry also
-    records which recognised documents it counted: scans land by a queryset update, without a generation bump."""
-    gen = (await generations([learner.pk]))[learner.pk]
-    scans = list(await queries.scan_signature(learner.pk))
+    """Everything of one learner's progress page (and ``GET /api/me/progress``), through the cache. ``learner``
+    comes from ``queries.with_versions`` (or ``visible_students``). The entry also records which recognised
+    documents it counted: scans land by a queryset update, without a generation bump."""
+    gen: int = learner.progress_generation  # type: ignore[attr-defined]
+    latest = learner.progress_latest_scan  # type: ignore[attr-defined]
+    scans = [learner.progress_scans, latest.isoformat() if latest else ""]  # type: ignore[attr-defined]
     hit = await kv().get(detail_key(learner.pk, gen))
     cached = json.loads(hit) if hit is not None else None
     if cached is not None and cached["scans"] == scans:
@@ -155,8 +157,9 @@ def visible_classrooms(user_id: int, role: str):
 
 
 def visible_students(user_id: int, role: str):
-    """Students whose progress the caller may read: those of a teacher's classes, every student for staff."""
-    students = User.objects.filter(role=Role.STUDENT)
+    """Students whose progress the caller may read (those of a teacher's classes, every student for staff), with
+    ``queries.with_versions``' annotations."""
+    students = queries.with_versions(User.objects.filter(role=Role.STUDENT))
     if role == Role.STAFF:
         return students
     if role == Role.TEACHER:
