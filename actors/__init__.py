@@ -1,7 +1,9 @@
 """Dramatiq actors. Run the workers with ``dramatiq actors`` (``make worker``).
 
-Django is set up (which installs the broker, see ``apps.jobs.broker``) before any actor module is imported, so
-every ``@dramatiq.actor`` registers on the right broker. Worker processes load their models once, at boot.
+Django is set up (which installs the broker, see ``apps.jobs.setup``) before any actor module is imported, so
+every actor registers on the right broker. Each module declares its actors with the ``ActorRef`` the sending side
+uses (``@job_actor(tasks.REPORT)``, ``apps.jobs.declare``) and only calls the app's services with the ids it gets.
+Worker processes load their models once, at boot.
 """
 
 import os

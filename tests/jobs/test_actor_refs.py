@@ -8,6 +8,7 @@ import dramatiq
 import pytest
 
 import actors
+from apps.jobs import queues
 from apps.jobs.queues import ActorRef, UnknownQueue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,6 +61,12 @@ def test_every_actor_is_declared_with_a_ref():
     names = {ref.name for ref in declared_refs().values()}
     assert {actor.actor_name for actor in actor_objects()} <= names
     assert set(dramatiq.get_broker().get_declared_actors()) <= names
+
+
+def test_every_queue_has_a_pool_and_a_depth_limit(settings):
+    # The defaults of WORKER_POOLS and QUEUE_MAX_DEPTH: a queue no pool consumes would hold its messages for ever.
+    assert set(settings.WORKER_QUEUES) == set(queues.ALL)
+    assert set(settings.QUEUE_MAX_DEPTH) == set(queues.ALL)
 
 
 def test_a_misspelt_queue_fails_where_the_ref_is_declared():
