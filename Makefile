@@ -65,7 +65,7 @@ test: install services ## Run the whole test suite against MariaDB, Redis and Ra
 lint: install ## ruff format --check, ruff check, mypy, makemigrations --check
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy apps actors
+	$(BIN)/mypy apps actors project
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 fmt: install ## Format and fix what ruff can

@@ -12,7 +12,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -112,7 +112,7 @@ def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError):
     return error_response(422, f"The multipart body cannot be read: {exc}")
 
 
-def _unavailable(request: HttpRequest, exc: Exception):
+def _unavailable(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
     logger.error("dependency unavailable: %s", exc, extra={"path": request.path})
     return ServiceUnavailable().to_response()
 

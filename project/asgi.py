@@ -33,6 +33,8 @@ async def django_http(scope, receive, send):
     return await app(scope, receive, send)
 
 
+from typing import Any  # noqa: E402
+
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
@@ -41,7 +43,7 @@ from apps.accounts.ws import OriginValidatorMiddleware, TicketAuthMiddleware  # 
 from project.lifespan import BodyLimit, Lifespan, Liveness  # noqa: E402
 from project.routing import websocket_urlpatterns  # noqa: E402
 
-http_app = BodyLimit(django_http)
+http_app: Any = BodyLimit(django_http)
 if settings.SERVE_STATIC:
     # Without nginx in front (make run), static files (admin, API docs) are served here from the app folders.
     http_app = ASGIStaticFilesHandler(http_app)

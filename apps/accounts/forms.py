@@ -10,7 +10,7 @@ from apps.accounts import throttle
 from apps.accounts.models import Role
 
 
-class ThrottledMixin:
+class ThrottledAuthenticationForm(AuthenticationForm):
     """Refuses a locked account (``apps.accounts.throttle``) before its password is even checked."""
 
     def clean(self):
@@ -26,11 +26,11 @@ class ThrottledMixin:
         return super().clean()
 
 
-class AdminLoginForm(ThrottledMixin, AdminAuthenticationForm):
+class AdminLoginForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
     pass
 
 
-class TeacherLoginForm(ThrottledMixin, AuthenticationForm):
+class TeacherLoginForm(ThrottledAuthenticationForm, AuthenticationForm):
     error_messages = {**AuthenticationForm.error_messages, "invalid_login": "Wrong username or password."}
 
     def confirm_login_allowed(self, user):

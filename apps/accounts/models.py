@@ -25,6 +25,7 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT, db_index=True)
     token_version = models.PositiveIntegerField(default=0)
+    loaded_is_active: bool | None = None  # is_active as read from the database (a deactivation revokes)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -72,7 +73,7 @@ class User(AbstractUser):
         for secret in settings.SECRET_KEY_FALLBACKS:
             yield self._session_hash(secret)
 
-    def _session_hash(self, secret: str | None) -> str:
+    def _session_hash(self, secret: str | bytes | None) -> str:
         material = f"{self.password}:{self.token_version}"
         return salted_hmac("apps.accounts.User.session_hash", material, secret=secret, algorithm="sha256").hexdigest()
 

@@ -32,18 +32,19 @@ class Command(BaseCommand):
         load = os.getloadavg()[0]
         if load > 1.0:
             self.stderr.write(f"warning: load average {load:.2f} > 1: timings are unreliable")
-        results = {"load_average": round(load, 2), "threads": settings.OCR_THREADS, "engines": {}}
+        engines: dict[str, dict] = {}
+        results = {"load_average": round(load, 2), "threads": settings.OCR_THREADS, "engines": engines}
         for name in names:
             try:
                 engine = build_engine(name)  # OCR_THREADS threads: comparable timings
             except EngineUnavailable as exc:
                 self.stderr.write(f"{name}: unavailable: {exc}")
-                results["engines"][name] = {"error": str(exc)}
+                engines[name] = {"error": str(exc)}
                 continue
             images = evaluation.measure_images(engine, samples)
             pdfs = [] if options["no_pdf"] else evaluation.measure_pdfs(engine, data / "pdfs", settings.OCR_PDF_DPI)
             self._report(name, images, pdfs, evaluation)
-            results["engines"][name] = {
+            engines[name] = {
                 **evaluation.summary(images, pdfs),
                 "per_image": evaluation.as_dicts(images),
                 "per_pdf_page": evaluation.as_dicts(pdfs),
