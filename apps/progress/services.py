@@ -34,10 +34,11 @@ def _dump(value: dict) -> str:
     return json.dumps(value, cls=DjangoJSONEncoder)
 
 
-async def compute_rows(ids: list[int], now: datetime) -> dict[int, dict]:
-    """The class-table figures of each learner: placement, current level, trend, messages this week, last activity."""
+async def compute_rows(ids: list[int], now: datetime, reports: dict[int, list[dict]] | None = None) -> dict[int, dict]:
+    """The class-table figures of each learner: placement, current level, trend, messages this week, last activity.
+    ``reports``: the learners' ``queries.placements`` when the caller has them already."""
     levels = await queries.recent_levels(ids, now)
-    reports = await queries.placements(ids)
+    reports = reports if reports is not None else await queries.placements(ids)
     last = await queries.last_activity(ids)
     rows = {}
     for i in ids:
@@ -102,12 +103,12 @@ async def _weeks(learner_id: int, now: datetime) -> list[dict]:
 
 
 async def compute_detail(learner_id: int, now: datetime) -> dict:
-    row = (await compute_rows([learner_id], now))[learner_id]
-    reports = (await queries.placements([learner_id]))[learner_id]
+    reports = await queries.placements([learner_id])
+    row = (await compute_rows([learner_id], now, reports))[learner_id]
     return {
         **row,
         "weeks": await _weeks(learner_id, now),
-        "placements": reports[:20],
+        "placements": reports[learner_id][:20],
         "vocabulary": {
             "used": _vocabulary(await queries.words_used(learner_id)),
             "scanned": _vocabulary(await queries.words_scanned(learner_id)),
