@@ -63,6 +63,7 @@ async def run_scenario(stack: Stack, scenario: Scenario, ctx: dict) -> dict:
         result["ours"][variant] = await run_ours(scenario, ctx, offset=1000 + 400 * number)
     if scenario.after_ours is not None:
         await asyncio.to_thread(scenario.after_ours, ctx)
+    result.update(ctx.pop("scenario_extra", {}))  # figures a scenario measured itself (read by its verdicts)
     if ctx.get("ours_only"):  # a development run: no baseline, so no verdicts
         return {**result, "baseline": [], "checks": []}
     async with httpx.AsyncClient(base_url=BASELINE, timeout=600) as client:

@@ -3,7 +3,8 @@ OCR, or both (``textlayer.plan``), or an image from OCR; with where its seconds 
 
 A page result is a plain dict in the API's page shape: ``source``, ``text``, ``lines`` (each with ``words``),
 ``width``/``height`` (the page's pixels: boxes are in them), ``dpi`` (a PDF page's render resolution, else None)
-and ``seconds`` (``read``: the text layer, ``render``, ``detect``, ``classify``, ``recognize``, ``total``).
+and ``seconds`` (``read``: the text layer, ``render``, ``detect``, ``classify``, ``recognize``, ``layout``: reading
+order and words, ``total``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
     from apps.ocr.engines import OcrEngine
 
-STAGES = ("read", "render", "detect", "classify", "recognize")
+STAGES = ("read", "render", "detect", "classify", "recognize", "layout")
 # Image regions thinner than this (pixels) are rules or borders, not text worth a recogniser call.
 MIN_REGION_SIDE = 16
 

@@ -36,6 +36,7 @@ class PageSecondsOut(Schema):
     detect: float = 0.0
     classify: float = 0.0
     recognize: float = 0.0
+    layout: float = 0.0
     total: float = 0.0
 
 

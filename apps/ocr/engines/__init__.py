@@ -60,7 +60,7 @@ class OcrResult:
     text: str
     lines: list[OcrLine] = field(default_factory=list)
     engine: str = ""
-    seconds: dict[str, float] = field(default_factory=dict)  # "detect", "classify", "recognize": the engine's stages
+    seconds: dict[str, float] = field(default_factory=dict)  # detect, classify, recognize, layout
 
     @classmethod
     def from_lines(cls, lines: list[OcrLine], engine: str, seconds: dict[str, float] | None = None) -> OcrResult:

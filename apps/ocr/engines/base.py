@@ -46,8 +46,9 @@ class BaseEngine:
             fragment.box = clip_box(fragment.box, width, height)
             if fragment.chars is not None:
                 fragment.chars = [(clip_box(box, width, height), score) for box, score in fragment.chars]
+        ordering = time.perf_counter()
         lines = assemble(fragments)
-        seconds = dict(self.last_seconds())
+        seconds = {**self.last_seconds(), "layout": round(time.perf_counter() - ordering, 4)}
         logger.debug(
             "%s: %d lines from %dx%d (x%.2f) in %.2fs",
             self.name,

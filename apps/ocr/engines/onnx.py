@@ -37,6 +37,15 @@ MODEL_FILES = {
 }
 
 
+# The recogniser's batches: rapidocr sorts the crops by width/height and pads each batch to its widest crop, but never
+# below rec_img_shape's width (rapidocr's default 320 px, a 6.7:1 line). A table cell ("12/40", 2:1) was padded to
+# 320 px and cost as much as a line: on a 480-cell page 29 ms a crop. With the floor at 96 px each batch is as wide
+# as the crops it holds: 10 ms a cell crop (bench/dense_page.py cells, 1 thread; lines wider than 320 px are
+# unchanged). Batches of 6 (rapidocr's default) were measured against 1-32: larger batches were no faster on one
+# intra-op thread (16: within noise on cells, slower on lines; 32: slower on both).
+REC_HEIGHT, REC_MIN_WIDTH, REC_BATCH = 48, 96, 6
+
+
 def model_paths() -> dict[str, Path]:
     """Return the shipped model file for each stage; raises EngineUnavailable if one is missing."""
     paths = {stage: MODELS_DIR / name for stage, name in MODEL_FILES.items()}
@@ -51,7 +60,13 @@ class OnnxEngine(BaseEngine):
 
     name = "onnx"
 
-    def __init__(self, threads: int = 1, memory_arena: bool = True):
+    def __init__(
+        self,
+        threads: int = 1,
+        memory_arena: bool = True,
+        rec_min_width: int = REC_MIN_WIDTH,
+        rec_batch: int = REC_BATCH,
+    ):
         # rapidocr ignores a count above the machine's cores and would then use them all.
         self.threads = max(1, min(threads, os.cpu_count() or 1))
         params = {
@@ -61,6 +76,8 @@ class OnnxEngine(BaseEngine):
             "EngineConfig.onnxruntime.intra_op_num_threads": self.threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             "EngineConfig.onnxruntime.enable_cpu_mem_arena": memory_arena,
+            "Rec.rec_batch_num": rec_batch,
+            "Rec.rec_img_shape": [3, REC_HEIGHT, rec_min_width],
         }
         for stage, path in model_paths().items():
             params[f"{stage}.model_path"] = str(path)
