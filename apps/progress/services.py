@@ -2,11 +2,13 @@
 
 A learner's figures are cached under their ``LearnerStamp`` generation, which every new piece of their work bumps
 (``receivers``), so new work invalidates them at once; the entries also expire after CACHE_SECONDS, since "this
-week" and "the last 30 days" move on without new work.
+week" and "the last 30 days" move on without new work. A class's rows expire at spread times (between half and
+all of CACHE_SECONDS), so a class page seldom has to recompute every row at once.
 """
 
 import json
 import logging
+import random
 import time
 from datetime import datetime, timedelta
 
@@ -66,7 +68,7 @@ async def learner_rows(ids: list[int], gens: dict[int, int] | None = None) -> di
         fresh = await compute_rows(missing, timezone.now())
         for i, row in fresh.items():
             encoded = _dump(row)
-            await kv().set(row_key(i, gens[i]), encoded, CACHE_SECONDS)
+            await kv().set(row_key(i, gens[i]), encoded, CACHE_SECONDS * random.uniform(0.5, 1.0))
             rows[i] = json.loads(encoded)  # the same shape whether cached or not (dates as ISO strings)
         logger.info(
             "progress rows computed", extra={"learners": len(missing), "ms": (time.perf_counter() - started) * 1000}
