@@ -25,6 +25,9 @@ def warm_up() -> None:
     except Exception:  # a bad LLM setting shows up on the chat endpoints, with its own error; serving goes on
         logger.exception("could not build the tutor's chat model at start")
     _check_an_upload()
+    from apps.progress import profiling  # the first learner message's word profile loads cefrpy and simplemma
+
+    profiling.word_counts("Warm up: the learners were reading their books.")  # ~0.3 s once, not in a request
     logger.info("web process warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
 
 
