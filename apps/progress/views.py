@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from apps.accounts.models import Role, User
-from apps.progress import services
+from apps.progress import services, tables
 from apps.progress.charts import progress_chart
 
 LOGIN_URL = "/teacher/login/"
@@ -65,7 +65,7 @@ async def class_page(request: HttpRequest, classroom_id: int) -> HttpResponse:
     rows = _sorted(await services.class_table(classroom), key, order == "desc")
     context = {
         "classroom": classroom,
-        "rows": [_with_dates(r) for r in rows],
+        "table_rows": tables.class_rows([_with_dates(r) for r in rows]),
         "sort": key if key in SORT_KEYS else "name",
         "order": order,
         "columns": [("name", "Student"), ("placement", "Placement"), ("current", "Current level (30 days)"),

@@ -87,3 +87,18 @@ def test_students_are_refused_and_strangers_sent_to_the_login(client_factory_syn
     assert client_factory_sync.get("/teacher/progress/").status_code == 302
     client_factory_sync.force_login(student)
     assert client_factory_sync.get(f"/teacher/progress/students/{student.pk}/").status_code == 403
+
+
+def test_names_are_escaped_in_the_class_table(client_factory_sync, teacher, student, classroom):
+    student.first_name = "<script>alert(1)</script>"
+    student.save()
+    client_factory_sync.force_login(teacher)
+    html = client_factory_sync.get(f"/teacher/progress/classes/{classroom.pk}/").content.decode()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; Martin" in html
+    assert '<td class="trend-"><span class="muted">–</span></td>' in html  # one week of work: no trend yet
+
+
+def test_a_trend_shows_its_direction_and_slope():
+    from apps.progress.tables import _trend
+
+    assert _trend({"trend": {"direction": "down", "per_week": -0.456}}) == 'down <span class="muted">-0.46/week</span>'
