@@ -73,3 +73,18 @@ def test_character_boxes_make_the_word_boxes():
     words = fragment_words(Fragment("abcd", 0.9, [[0, 0], [50, 0], [50, 10], [0, 10]], chars=chars), "ab cd")
     assert [(w.text, w.box[0], w.box[2]) for w in words] == [("ab", [0, 0], [18, 10]), ("cd", [30, 0], [48, 10])]
     assert words[1].confidence == pytest.approx(0.85)
+
+
+@pytest.mark.parametrize("name", ["tess_phototest.png", "uw3_010001.png", "sroie_000.jpg"])
+def test_paddle_words_lie_in_their_lines_from_its_ctc_positions(images_dir_module, name):
+    result = pages.recognise_image(Image.open(images_dir_module / name).convert("RGB"), get_engine("paddle"))
+    assert result["lines"]
+    for line in result["lines"]:
+        assert " ".join(word["text"] for word in line["words"]) == line["text"]
+        x0, y0, x1, y1 = bounds(line["box"])
+        lefts = []
+        for word in line["words"]:
+            wx0, wy0, wx1, wy1 = bounds(word["box"])
+            assert x0 <= wx0 <= wx1 <= x1 and y0 <= wy0 <= wy1 <= y1, (line["text"], word)
+            lefts.append(wx0)
+        assert lefts == sorted(lefts)

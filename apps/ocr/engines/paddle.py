@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import statistics
 import threading
 import time
 import warnings
@@ -27,7 +28,7 @@ from PIL import Image
 
 from apps.ocr.engines import EngineUnavailable
 from apps.ocr.engines.base import BaseEngine, warmup_image
-from apps.ocr.engines.postprocess import Fragment, respace_by_ink
+from apps.ocr.engines.postprocess import Fragment, along_box, respace_by_ink
 
 # Before paddlex is imported: skip its check of remote model hosters (it would try the network).
 os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
@@ -162,8 +163,10 @@ class PaddleEngine(BaseEngine):
             confidence = float(result["rec_score"])
             if confidence < MIN_CONFIDENCE:
                 continue
+            box = polys[index].tolist()
+            chars = _char_boxes(text, word_info, crops[index], box, confidence)
             text = _respace(text, word_info, crops[index])
-            fragments.append(Fragment(text, confidence, polys[index].tolist()))
+            fragments.append(Fragment(text, confidence, box, chars=chars))
         return fragments
 
 
@@ -188,6 +191,28 @@ def _respace(text: str, word_info, crop: np.ndarray) -> str:
     if centres is None or height > width:
         return text
     return respace_by_ink(text, centres, _blank_columns(crop), SPACE_GAP_HEIGHT_RATIO * height)
+
+
+def _char_boxes(text: str, word_info, crop: np.ndarray, box: list, confidence: float) -> list | None:
+    """Per non-space character of ``text``, its box on the page: its CTC column's centre along the detected box,
+    a character pitch wide (None for vertical text, whose crop was turned, or without usable positions)."""
+    height, width = crop.shape[:2]
+    centres = _char_centres(text, word_info, width)
+    if centres is None or height > width:
+        return None
+    placed = [centre for centre in centres if centre is not None]
+    if not placed:
+        return None
+    steps = [b - a for a, b in zip(placed, placed[1:], strict=False) if b > a]
+    half = (statistics.median(steps) if steps else width / max(len(placed), 1)) / 2
+    return [
+        (_corners(along_box(box, max(c - half, 0) / width, min(c + half, width) / width)), confidence) for c in placed
+    ]
+
+
+def _corners(rect: tuple[float, float, float, float]) -> list[list[float]]:
+    x0, y0, x1, y1 = rect
+    return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
 
 
 def _char_centres(text: str, word_info, width: int) -> list[float | None] | None:

@@ -189,7 +189,7 @@ def fragment_words(fragment: Fragment, text: str) -> list[OcrWord]:
             rect = _union([bounds(box) for box, _ in own])
             confidence = sum(score for _, score in own) / len(own)
         else:
-            rect = _along(fragment.box, position / max(len(text), 1), (position + len(word)) / max(len(text), 1))
+            rect = along_box(fragment.box, position / max(len(text), 1), (position + len(word)) / max(len(text), 1))
             confidence = fragment.confidence
         words.append(OcrWord(text=word, box=_rect_box(rect), confidence=_unit(confidence)))
         consumed += len(word)
@@ -197,7 +197,7 @@ def fragment_words(fragment: Fragment, text: str) -> list[OcrWord]:
     return words
 
 
-def _along(box: Box, start: float, end: float) -> tuple[float, float, float, float]:
+def along_box(box: Box, start: float, end: float) -> tuple[float, float, float, float]:
     """The bounds of the part of a 4-point box between fractions ``start`` and ``end`` of its length."""
     (tl, tr, br, bl) = box[:4]
 
