@@ -2,10 +2,14 @@
 
 from types import SimpleNamespace
 
+import pytest
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
 from apps.core.consumers import CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED, GroupConsumer
+
+# Channels closes stale database connections around every message it dispatches: allowed here, as in a server.
+pytestmark = pytest.mark.django_db
 
 
 class NotesConsumer(GroupConsumer):
