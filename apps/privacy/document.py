@@ -1,4 +1,4 @@
-"""The learner's data as one JSON document: profile, conversations, documents, level test, jobs.
+"""The learner's data as one JSON document: profile, conversations, documents, level test, progress, jobs.
 
 Built in a worker (the export actor) or, for staff, by the admin; both call ``build``. What another person wrote or
 owns (a teacher's name, answer keys of the reused item bank) is left out.
@@ -14,6 +14,7 @@ from apps.jobs.models import Job
 from apps.leveltest.api import LEARNER_HIDDEN
 from apps.leveltest.models import Attempt, Report
 from apps.ocr.models import Document
+from apps.progress.models import WORD_FIELDS, Mistake, WorkProfile
 
 FORMAT = "lingua-export/1"
 
@@ -135,6 +136,23 @@ def leveltest(user_id: int) -> list[dict[str, Any]]:
     return out
 
 
+def progress(user_id: int) -> dict[str, Any]:
+    """What the progress figures keep about the learner: the mistakes found in their messages (with the words they
+    wrote) and the word counts per CEFR level of each message and writing task."""
+    mistakes = Mistake.objects.filter(learner_id=user_id).order_by("created_at", "pk")
+    profiles = WorkProfile.objects.filter(learner_id=user_id).order_by("created_at", "pk")
+    return {
+        "mistakes": [
+            {**m, "created_at": _dt(m["created_at"])}
+            for m in mistakes.values("message_id", "kind", "wrong", "right", "created_at")
+        ],
+        "word_profiles": [
+            {**w, "created_at": _dt(w["created_at"])}
+            for w in profiles.values("source", "message_id", "writing_id", "created_at", *WORD_FIELDS)
+        ],
+    }
+
+
 def jobs(user_id: int) -> list[dict[str, Any]]:
     qs = Job.objects.for_user(user_id).order_by("created_at").values("id", "kind", "status", "created_at")
     return [{**j, "id": str(j["id"]), "created_at": _dt(j["created_at"])} for j in qs]
@@ -150,5 +168,6 @@ def build(user_id: int) -> dict[str, Any]:
         "conversations": conversations(user_id),
         "documents": documents(user_id),
         "leveltest": {"attempts": leveltest(user_id)},
+        "progress": progress(user_id),
         "jobs": jobs(user_id),
     }

@@ -11,6 +11,7 @@ from apps.accounts.models import User
 from apps.chat.models import Analysis, Conversation, Message, Role, SpeechClip
 from apps.leveltest.models import Answer, Attempt, Item, Report, WritingAnswer, WritingPrompt
 from apps.ocr.models import Document, Page, SourceFile
+from apps.progress.models import Mistake
 
 
 @dataclass
@@ -54,6 +55,14 @@ def make_data(user: User, secret: str) -> Data:
     )
     reply = Message.objects.create(
         conversation=conversation, role=Role.TUTOR, text=f"You went to the park {secret}!", in_reply_to=said
+    )
+    Mistake.objects.create(  # as the progress app's receiver stores one the tutor's rules find
+        learner=user,
+        message=said,
+        kind="agreement",
+        wrong=f"{secret} like",
+        right=f"{secret} likes",
+        created_at=said.created_at,
     )
     clip = SpeechClip.objects.create(message=reply, audio=ContentFile(b"RIFF....WAVE", name=f"{secret}.wav"))
     Analysis.objects.create(

@@ -53,6 +53,11 @@ async def test_the_export_holds_each_section_of_the_learners_data_and_nothing_of
     assert attempt["report"]["level"] == "A2"
     assert "answer" not in attempt["report"]["items"][0] and "explanation" not in attempt["report"]["items"][0]
     assert {j["kind"] for j in doc["jobs"]} == {"privacy.export"}
+    progress = doc["progress"]  # what the progress figures keep: her mistakes (her words) and word counts
+    assert [(m["kind"], m["wrong"], m["message_id"]) for m in progress["mistakes"]] == [
+        ("agreement", "zebra-alice like", learner["id"])
+    ]
+    assert {(w["source"], w["message_id"]) for w in progress["word_profiles"]} >= {("chat", learner["id"])}
 
     raw = json.dumps(doc)
     assert "okapi-bob" not in raw and "bob@example.com" not in raw
