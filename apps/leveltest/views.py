@@ -1,24 +1,16 @@
 """Teachers' pages: a class overview and a printable student report (Django sessions, templates)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from apps.accounts.models import Classroom, Role, User
+from apps.accounts.pages import page_teacher
 from apps.core.levels import LEVELS
 from apps.leveltest.charts import level_chart
 from apps.leveltest.models import Report
 from apps.leveltest.reports import with_band
 from apps.leveltest.signals import report_viewed
-
-
-async def _teacher(request: HttpRequest) -> User:
-    user = await request.auser()
-    if not isinstance(user, User) or user.role not in (Role.TEACHER, Role.STAFF):
-        raise PermissionDenied("Teachers only")
-    request.user = user  # resolved: templates must not trigger a sync user lookup inside the event loop
-    return user
 
 
 def _classes(user: User):
@@ -40,7 +32,7 @@ def _trend(reports: list[Report]) -> str:
 
 @login_required(login_url="/teacher/login/")
 async def class_overview(request: HttpRequest) -> HttpResponse:
-    user = await _teacher(request)
+    user = await page_teacher(request)
     classes = []
     async for classroom in _classes(user):
         rows = []
@@ -53,7 +45,7 @@ async def class_overview(request: HttpRequest) -> HttpResponse:
 
 @login_required(login_url="/teacher/login/")
 async def student_report(request: HttpRequest, student_id: int) -> HttpResponse:
-    user = await _teacher(request)
+    user = await page_teacher(request)
     allowed = User.objects.filter(pk=student_id, role=Role.STUDENT)
     if user.role != Role.STAFF:
         allowed = allowed.filter(classrooms__teacher=user)

@@ -5,13 +5,12 @@ everyone."""
 import csv
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import aget_object_or_404, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from apps.accounts.models import Role, User
+from apps.accounts.pages import page_teacher
 from apps.progress import services, tables
 from apps.progress.charts import progress_chart
 
@@ -25,14 +24,6 @@ SORT_KEYS = {
     "messages": lambda r: r["week_messages"],
     "activity": lambda r: r["last_activity"],
 }
-
-
-async def _teacher(request: HttpRequest) -> User:
-    user = await request.auser()
-    if not isinstance(user, User) or user.role not in (Role.TEACHER, Role.STAFF):
-        raise PermissionDenied("Teachers only")
-    request.user = user  # resolved: templates must not trigger a sync user lookup inside the event loop
-    return user
 
 
 def _sorted(rows: list[dict], key: str, descending: bool) -> list[dict]:
@@ -52,14 +43,14 @@ def _with_dates(row: dict) -> dict:
 
 @login_required(login_url=LOGIN_URL)
 async def classes(request: HttpRequest) -> HttpResponse:
-    user = await _teacher(request)
+    user = await page_teacher(request)
     found = [c async for c in services.visible_classrooms(user.pk, user.role).order_by("name")]
     return render(request, "progress/classes.html", {"classes": found})
 
 
 @login_required(login_url=LOGIN_URL)
 async def class_page(request: HttpRequest, classroom_id: int) -> HttpResponse:
-    user = await _teacher(request)
+    user = await page_teacher(request)
     classroom = await aget_object_or_404(services.visible_classrooms(user.pk, user.role), pk=classroom_id)
     key, order = request.GET.get("sort", "name"), request.GET.get("order", "asc")
     rows = _sorted(await services.class_table(classroom), key, order == "desc")
@@ -76,7 +67,7 @@ async def class_page(request: HttpRequest, classroom_id: int) -> HttpResponse:
 
 @login_required(login_url=LOGIN_URL)
 async def class_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
-    user = await _teacher(request)
+    user = await page_teacher(request)
     classroom = await aget_object_or_404(services.visible_classrooms(user.pk, user.role), pk=classroom_id)
     rows = await services.class_table(classroom)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -110,7 +101,7 @@ def _cell(text: str) -> str:
 
 @login_required(login_url=LOGIN_URL)
 async def student_page(request: HttpRequest, student_id: int) -> HttpResponse:
-    user = await _teacher(request)
+    user = await page_teacher(request)
     student = await services.visible_students(user.pk, user.role).filter(pk=student_id).afirst()
     if student is None:
         raise Http404("No such student in your classes")
