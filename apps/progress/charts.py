@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.utils.safestring import SafeString, mark_safe
 
-from apps.cefr.levels import LEVEL_INDEX, LEVELS
+from apps.core.levels import LEVEL_INDEX, LEVELS
 
 LEFT, TOP, ROW, STEP, BOTTOM = 44, 16, 36, 12, 30
 

@@ -2,7 +2,7 @@
 band and trend. Pure functions: nothing here touches the database."""
 
 from apps.cefr import bands
-from apps.cefr.levels import LEVELS
+from apps.core.levels import LEVELS
 
 #: Weekly mean levels change by at least this much per week (least squares) to count as a trend up or down.
 TREND_THRESHOLD = 0.1

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from django.db.models import Case, Count, IntegerField, Max, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncWeek
 
-from apps.cefr.levels import LEVEL_INDEX
 from apps.chat.models import Analysis, Conversation, Message, Role
+from apps.core.levels import LEVEL_INDEX
 from apps.leveltest.models import Attempt, Report, WritingAnswer
 from apps.ocr.models import Document
 from apps.progress.models import WORD_FIELDS, LearnerStamp, Mistake, WorkProfile

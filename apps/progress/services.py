@@ -6,6 +6,7 @@ week" and "the last 30 days" move on without new work. A class's rows expire at 
 all of CACHE_SECONDS), so a class page seldom has to recompute every row at once.
 """
 
+import asyncio
 import json
 import logging
 import random
@@ -16,8 +17,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from apps.accounts.models import Classroom, Role, User
-from apps.cefr.levels import LEVELS
 from apps.core.kv import kv
+from apps.core.levels import LEVELS
 from apps.progress import figures, queries
 from apps.progress.models import WORD_FIELDS, LearnerStamp
 
@@ -66,10 +67,14 @@ async def learner_rows(ids: list[int], gens: dict[int, int] | None = None) -> di
     if missing:
         started = time.perf_counter()
         fresh = await compute_rows(missing, timezone.now())
-        for i, row in fresh.items():
-            encoded = _dump(row)
-            await kv().set(row_key(i, gens[i]), encoded, CACHE_SECONDS * random.uniform(0.5, 1.0))
-            rows[i] = json.loads(encoded)  # the same shape whether cached or not (dates as ISO strings)
+        encoded = {i: _dump(row) for i, row in fresh.items()}
+        await asyncio.gather(  # one round trip's wait for all of them, not one per learner
+            *(
+                kv().set(row_key(i, gens[i]), value, CACHE_SECONDS * random.uniform(0.5, 1.0))
+                for i, value in encoded.items()
+            )
+        )
+        rows.update({i: json.loads(value) for i, value in encoded.items()})  # same shape as cached (ISO dates)
         logger.info(
             "progress rows computed", extra={"learners": len(missing), "ms": (time.perf_counter() - started) * 1000}
         )
@@ -148,8 +153,7 @@ def detail_key(learner_id: int, generation: int) -> str:
 
 async def forget(learner_id: int, generation: int) -> None:
     """Drop a learner's cached figures (their erasure: the entries quote their words)."""
-    await kv().delete(row_key(learner_id, generation))
-    await kv().delete(detail_key(learner_id, generation))
+    await asyncio.gather(kv().delete(row_key(learner_id, generation)), kv().delete(detail_key(learner_id, generation)))
 
 
 def visible_classrooms(user_id: int, role: str):

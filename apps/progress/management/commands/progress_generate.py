@@ -20,9 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Classroom, Role, User
-from apps.cefr.levels import LEVELS
 from apps.chat.models import Analysis, Conversation, Message
 from apps.chat.models import Role as ChatRole
+from apps.core.levels import LEVELS
 from apps.leveltest.models import Attempt, Report
 from apps.ocr.models import Document, DocumentKind
 from apps.progress import profiling, services
